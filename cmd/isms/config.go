@@ -1,0 +1,113 @@
+package main
+
+import (
+	"fmt"
+	"log/slog"
+	"net"
+	"net/url"
+	"strconv"
+	"strings"
+)
+
+// config is the portal's configuration, read from ISMS_* environment variables. Every variable
+// has a safe default; a bad value stops start-up with one line naming it.
+type config struct {
+	Addr          string // ISMS_ADDR: where to listen
+	DatabaseURL   string // ISMS_DATABASE_URL: an existing server; empty means a private cluster in DataDir
+	DataDir       string // ISMS_DATA_DIR: the private cluster and other local state
+	BaseURL       string // ISMS_BASE_URL: the address people use to reach the portal
+	SecureCookies bool   // ISMS_SECURE_COOKIES: session cookie over HTTPS only
+	LogFormat     string // ISMS_LOG_FORMAT: text or json
+}
+
+// configError names the variable that is wrong; it is printed as the single line at start-up.
+type configError struct {
+	name, msg string
+}
+
+func (e *configError) Error() string { return e.name + ": " + e.msg }
+
+func loadConfig(getenv func(string) string) (config, error) {
+	c := config{
+		Addr:      "127.0.0.1:8080",
+		DataDir:   "./var",
+		LogFormat: "text",
+	}
+	str := func(name string, dst *string) {
+		if v := strings.TrimSpace(getenv(name)); v != "" {
+			*dst = v
+		}
+	}
+	str("ISMS_ADDR", &c.Addr)
+	str("ISMS_DATABASE_URL", &c.DatabaseURL)
+	str("ISMS_DATA_DIR", &c.DataDir)
+	str("ISMS_BASE_URL", &c.BaseURL)
+	str("ISMS_LOG_FORMAT", &c.LogFormat)
+
+	if _, port, err := net.SplitHostPort(c.Addr); err != nil || !validPort(port) {
+		return c, &configError{"ISMS_ADDR", fmt.Sprintf("%q is not host:port (for example 127.0.0.1:8080 or :8080)", c.Addr)}
+	}
+	if c.DatabaseURL != "" {
+		u, err := url.Parse(c.DatabaseURL)
+		if err != nil || (u.Scheme != "postgres" && u.Scheme != "postgresql") {
+			// The value may hold a password: never echo it.
+			return c, &configError{"ISMS_DATABASE_URL", "must be a postgres:// URL (for example postgres://isms:secret@db.example:5432/isms)"}
+		}
+	}
+	if c.BaseURL == "" {
+		c.BaseURL = "http://" + displayAddr(c.Addr)
+	} else if u, err := url.Parse(c.BaseURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return c, &configError{"ISMS_BASE_URL", fmt.Sprintf("%q is not an absolute http(s) URL (for example https://isms.town.lg.jp)", c.BaseURL)}
+	} else {
+		c.BaseURL = strings.TrimSuffix(c.BaseURL, "/")
+	}
+	c.SecureCookies = strings.HasPrefix(c.BaseURL, "https://")
+	if v := strings.TrimSpace(getenv("ISMS_SECURE_COOKIES")); v != "" {
+		b, err := strconv.ParseBool(v)
+		if err != nil {
+			return c, &configError{"ISMS_SECURE_COOKIES", fmt.Sprintf("%q is not true or false", v)}
+		}
+		c.SecureCookies = b
+	}
+	if c.LogFormat != "text" && c.LogFormat != "json" {
+		return c, &configError{"ISMS_LOG_FORMAT", fmt.Sprintf("%q is not text or json", c.LogFormat)}
+	}
+	return c, nil
+}
+
+func validPort(p string) bool {
+	n, err := strconv.Atoi(p)
+	return err == nil && n >= 0 && n <= 65535
+}
+
+// displayAddr turns a listen address into one a browser can open (":8080" → "localhost:8080").
+func displayAddr(addr string) string {
+	host, port, _ := net.SplitHostPort(addr)
+	if host == "" || host == "0.0.0.0" || host == "::" {
+		host = "localhost"
+	}
+	return net.JoinHostPort(host, port)
+}
+
+// LogValue keeps the database password out of logs.
+func (c config) LogValue() slog.Value {
+	db := "private cluster in " + c.DataDir
+	if c.DatabaseURL != "" {
+		db = redactURL(c.DatabaseURL)
+	}
+	return slog.GroupValue(
+		slog.String("addr", c.Addr),
+		slog.String("base_url", c.BaseURL),
+		slog.String("database", db),
+		slog.Bool("secure_cookies", c.SecureCookies),
+		slog.String("log_format", c.LogFormat),
+	)
+}
+
+func redactURL(s string) string {
+	u, err := url.Parse(s)
+	if err != nil {
+		return "(invalid URL)"
+	}
+	return u.Redacted()
+}

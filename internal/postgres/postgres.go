@@ -1,0 +1,73 @@
+// Package postgres is the portal's storage: every query, transaction and migration, on PostgreSQL
+// through pgx. It is the only package that imports pgx. Stores write each change and its
+// audit-trail row in one transaction, and translate database errors into isms error codes.
+package postgres
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/alexedwards/scs/pgxstore"
+	"github.com/alexedwards/scs/v2"
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/jichitai-isms/isms/internal/isms"
+)
+
+// DB is the portal's connection pool.
+type DB struct {
+	pool *pgxpool.Pool
+}
+
+// Open connects to the database at url and checks that it answers.
+func Open(ctx context.Context, url string) (*DB, error) {
+	cfg, err := pgxpool.ParseConfig(url)
+	if err != nil {
+		return nil, fmt.Errorf("postgres: %w", redactErr(err))
+	}
+	// The portal's own times are shown in Japan; storage stays timestamptz.
+	cfg.ConnConfig.RuntimeParams["timezone"] = "Asia/Tokyo"
+	cfg.ConnConfig.RuntimeParams["application_name"] = "isms"
+	pool, err := pgxpool.NewWithConfig(ctx, cfg)
+	if err != nil {
+		return nil, fmt.Errorf("postgres: %w", err)
+	}
+	if err := pool.Ping(ctx); err != nil {
+		pool.Close()
+		return nil, fmt.Errorf("postgres: cannot reach the database: %w", err)
+	}
+	return &DB{pool: pool}, nil
+}
+
+// Close waits for connections in use to be returned, then closes the pool.
+func (db *DB) Close() { db.pool.Close() }
+
+// Ping reports whether the database answers; an error is coded EUNAVAILABLE.
+func (db *DB) Ping(ctx context.Context) error {
+	if err := db.pool.Ping(ctx); err != nil {
+		return &isms.Error{Code: isms.EUNAVAILABLE, Message: "database unreachable"}
+	}
+	return nil
+}
+
+// SessionStore returns a store for browser sessions in the sessions table. Its background cleanup
+// of expired sessions runs until StopCleanup.
+func (db *DB) SessionStore() *pgxstore.PostgresStore { return pgxstore.New(db.pool) }
+
+var _ scs.Store = (*pgxstore.PostgresStore)(nil)
+
+// inTx runs fn in a transaction, committing when fn returns nil and rolling back otherwise.
+func (db *DB) inTx(ctx context.Context, fn func(tx pgx.Tx) error) error {
+	return pgx.BeginFunc(ctx, db.pool, fn)
+}
+
+// redactErr keeps a password in a malformed URL out of logs: pgx's parse errors quote the URL.
+func redactErr(err error) error {
+	if _, ok := errors.AsType[*pgconn.ParseConfigError](err); ok {
+		return errors.New("ISMS_DATABASE_URL is not a valid PostgreSQL connection URL")
+	}
+	return err
+}

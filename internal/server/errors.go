@@ -1,0 +1,50 @@
+package server
+
+import (
+	"errors"
+	"net/http"
+
+	"github.com/jichitai-isms/isms/internal/i18n"
+	"github.com/jichitai-isms/isms/internal/isms"
+	"github.com/jichitai-isms/isms/web"
+)
+
+// fail is the one place that turns an error into a response: the status from its isms code and a
+// localised error page. Only internal errors are logged, with the request id the page shows.
+func (h *handler) fail(w http.ResponseWriter, r *http.Request, err error) {
+	ctx := r.Context()
+	status, key := http.StatusInternalServerError, "error.server"
+	if _, ok := errors.AsType[*http.MaxBytesError](err); ok {
+		err = isms.Errorf(isms.ETOOLARGE, "request body too large")
+	}
+	switch isms.ErrorCode(err) {
+	case isms.EINVALID:
+		status, key = http.StatusBadRequest, "error.bad_request"
+	case isms.ENOTFOUND:
+		status, key = http.StatusNotFound, "error.not_found"
+	case isms.EFORBIDDEN:
+		status, key = http.StatusForbidden, "error.forbidden"
+	case isms.ECONFLICT:
+		status, key = http.StatusConflict, "error.conflict"
+	case isms.ETOOLARGE:
+		status, key = http.StatusRequestEntityTooLarge, "error.too_large"
+	case isms.EUNAVAILABLE:
+		status, key = http.StatusServiceUnavailable, "error.unavailable"
+	default:
+		h.log.Error("internal error", "id", isms.RequestFrom(ctx).ID, "method", r.Method, "path", r.URL.Path, "err", err)
+	}
+	body := i18n.T(ctx, key+".body")
+	if status == http.StatusInternalServerError {
+		body = i18n.T(ctx, key+".body", isms.RequestFrom(ctx).ID)
+	}
+	h.render(w, r, status, web.ErrorPage(i18n.T(ctx, key+".title"), body))
+}
+
+func (h *handler) notFound(w http.ResponseWriter, r *http.Request) {
+	h.fail(w, r, isms.Errorf(isms.ENOTFOUND, "no such page"))
+}
+
+func (h *handler) methodNotAllowed(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	h.render(w, r, http.StatusMethodNotAllowed, web.ErrorPage(i18n.T(ctx, "error.method.title"), i18n.T(ctx, "error.method.body")))
+}

@@ -1,0 +1,64 @@
+// Package server is the portal's HTTP side: one routing table, the middleware every request passes,
+// sessions kept in PostgreSQL, and one handler file per resource. Handlers parse input, call a
+// store with the acting person, and render a web component or redirect; fail is the one place that
+// turns an error into a status and an error page.
+package server
+
+import (
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/alexedwards/scs/v2"
+
+	"github.com/jichitai-isms/isms/internal/postgres"
+)
+
+// Config is what the HTTP side needs from the process that runs it.
+type Config struct {
+	Logger        *slog.Logger
+	DB            *postgres.DB
+	SessionStore  scs.Store
+	SecureCookies bool             // send the session cookie over HTTPS only
+	Now           func() time.Time // the clock; nil means time.Now
+}
+
+// handler carries the dependencies of every request handler.
+type handler struct {
+	log      *slog.Logger
+	db       *postgres.DB
+	sessions *scs.SessionManager
+	now      func() time.Time
+}
+
+// japan is the portal's time zone: dates on pages and fiscal years are Japanese ones.
+var japan = func() *time.Location {
+	loc, err := time.LoadLocation("Asia/Tokyo")
+	if err != nil { // no zoneinfo on the machine: Japan has had no daylight saving since 1951
+		return time.FixedZone("JST", 9*60*60)
+	}
+	return loc
+}()
+
+// New returns the portal's HTTP handler.
+func New(cfg Config) http.Handler {
+	sm := scs.New()
+	sm.Store = cfg.SessionStore
+	sm.Cookie.Name = "isms_session"
+	sm.Cookie.HttpOnly = true
+	sm.Cookie.SameSite = http.SameSiteLaxMode
+	sm.Cookie.Secure = cfg.SecureCookies
+	sm.Cookie.Persist = false // a session ends with the browser
+	sm.Lifetime = 12 * time.Hour
+	sm.IdleTimeout = 30 * time.Minute
+
+	h := &handler{log: cfg.Logger, db: cfg.DB, sessions: sm, now: cfg.Now}
+	if h.log == nil {
+		h.log = slog.New(slog.DiscardHandler)
+	}
+	if h.now == nil {
+		h.now = time.Now
+	}
+	sm.ErrorFunc = h.fail
+	return h.routes()
+}
