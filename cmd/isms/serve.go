@@ -53,14 +53,13 @@ func serve(ctx context.Context, cfg config, log *slog.Logger, stdout io.Writer) 
 		return exitFailed
 	}
 	defer db.Close()
-	sessions := db.SessionStore()
-	defer sessions.StopCleanup()
+	go deleteExpiredSessions(ctx, db, log)
 
 	srv := &http.Server{
 		Handler: server.New(server.Config{
 			Logger:        log,
 			DB:            db,
-			SessionStore:  sessions,
+			SessionStore:  db.SessionStore(),
 			SecureCookies: cfg.SecureCookies,
 		}),
 		ReadHeaderTimeout: 10 * time.Second,
@@ -88,4 +87,23 @@ func serve(ctx context.Context, cfg config, log *slog.Logger, stdout io.Writer) 
 	}
 	log.Info("stopped")
 	return exitOK
+}
+
+// deleteExpiredSessions removes expired sessions every five minutes until ctx ends. Several portal
+// processes may do this at once; the deletes do not conflict.
+func deleteExpiredSessions(ctx context.Context, db *postgres.DB, log *slog.Logger) {
+	tick := time.NewTicker(5 * time.Minute)
+	defer tick.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-tick.C:
+			if n, err := db.DeleteExpiredSessions(ctx); err != nil {
+				log.Warn("session cleanup", "err", err)
+			} else if n > 0 {
+				log.Info("expired sessions removed", "count", n)
+			}
+		}
+	}
 }

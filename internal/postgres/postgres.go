@@ -53,11 +53,19 @@ func (db *DB) Ping(ctx context.Context) error {
 	return nil
 }
 
-// SessionStore returns a store for browser sessions in the sessions table. Its background cleanup
-// of expired sessions runs until StopCleanup.
-func (db *DB) SessionStore() *pgxstore.PostgresStore { return pgxstore.New(db.pool) }
+// SessionStore returns the store for browser sessions in the sessions table. Expired sessions
+// are removed by DeleteExpiredSessions, which the portal runs on its own schedule (the store's own
+// cleanup goroutine cannot be stopped safely).
+func (db *DB) SessionStore() scs.Store { return pgxstore.NewWithCleanupInterval(db.pool, 0) }
 
-var _ scs.Store = (*pgxstore.PostgresStore)(nil)
+// DeleteExpiredSessions removes sessions past their expiry and reports how many went.
+func (db *DB) DeleteExpiredSessions(ctx context.Context) (int64, error) {
+	tag, err := db.pool.Exec(ctx, `DELETE FROM sessions WHERE expiry < now()`)
+	if err != nil {
+		return 0, fmt.Errorf("postgres: delete expired sessions: %w", err)
+	}
+	return tag.RowsAffected(), nil
+}
 
 // inTx runs fn in a transaction, committing when fn returns nil and rolling back otherwise.
 func (db *DB) inTx(ctx context.Context, fn func(tx pgx.Tx) error) error {

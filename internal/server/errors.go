@@ -48,3 +48,25 @@ func (h *handler) methodNotAllowed(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	h.render(w, r, http.StatusMethodNotAllowed, web.ErrorPage(i18n.T(ctx, "error.method.title"), i18n.T(ctx, "error.method.body")))
 }
+
+// parseForm reads the posted form, answering with the error page (413 when the body is over the
+// limit) and false when it cannot.
+func (h *handler) parseForm(w http.ResponseWriter, r *http.Request) bool {
+	if err := r.ParseForm(); err != nil {
+		if _, ok := errors.AsType[*http.MaxBytesError](err); !ok {
+			err = isms.Errorf(isms.EINVALID, "malformed form")
+		}
+		h.fail(w, r, err)
+		return false
+	}
+	return true
+}
+
+// sessionError handles a failure to load or save a session. The usual cause is a database that
+// has gone away, which the reader should see as "temporarily unavailable", not as a defect.
+func (h *handler) sessionError(w http.ResponseWriter, r *http.Request, err error) {
+	if pingErr := h.db.Ping(r.Context()); pingErr != nil {
+		err = pingErr
+	}
+	h.fail(w, r, err)
+}

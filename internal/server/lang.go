@@ -27,6 +27,9 @@ func (h *handler) locale(next http.Handler) http.Handler {
 // langUpdate switches the language for the rest of the session and returns to the page the
 // switch was pressed on.
 func (h *handler) langUpdate(w http.ResponseWriter, r *http.Request) {
+	if !h.parseForm(w, r) {
+		return
+	}
 	l, ok := i18n.ParseLang(r.PostFormValue("lang"))
 	if !ok {
 		h.fail(w, r, isms.Errorf(isms.EINVALID, "unknown language"))

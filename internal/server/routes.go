@@ -14,8 +14,12 @@ import (
 func (h *handler) routes() http.Handler {
 	r := chi.NewRouter()
 	r.Use(h.requestInfo, h.logRequest, h.recoverPanic, secureHeaders, h.crossOriginProtection, limitBody)
-	r.NotFound(h.notFound)
-	r.MethodNotAllowed(h.methodNotAllowed)
+	// Error pages speak the reader's language, so they too load the session.
+	withSession := func(fn http.HandlerFunc) http.HandlerFunc {
+		return h.sessions.LoadAndSave(h.locale(fn)).ServeHTTP
+	}
+	r.NotFound(withSession(h.notFound))
+	r.MethodNotAllowed(withSession(h.methodNotAllowed))
 
 	// Outside the session: probes and files must not create or touch sessions.
 	r.Get("/healthz", h.healthz)

@@ -59,6 +59,6 @@ func New(cfg Config) http.Handler {
 	if h.now == nil {
 		h.now = time.Now
 	}
-	sm.ErrorFunc = h.fail
+	sm.ErrorFunc = h.sessionError
 	return h.routes()
 }
