@@ -252,6 +252,11 @@ func clearStaleLock(dataDir, lock string) error {
 // runsPostgresOn reports whether pid is a live postgres process started on dataDir. Checking the
 // command line, not just the pid, keeps a recycled pid from blocking the start after a crash.
 func runsPostgresOn(pid int, dataDir string) bool {
+	if _, err := os.Stat("/proc/self/cmdline"); err != nil {
+		// No /proc (macOS): a live pid is taken as the server, erring on the side of not sharing.
+		err := syscall.Kill(pid, 0)
+		return err == nil || errors.Is(err, syscall.EPERM)
+	}
 	cmdline, err := os.ReadFile(fmt.Sprintf("/proc/%d/cmdline", pid))
 	if err != nil {
 		return false
