@@ -15,7 +15,10 @@ var Static embed.FS
 
 type ctxKey int
 
-const currentURLKey ctxKey = iota
+const (
+	currentURLKey ctxKey = iota
+	flashKey
+)
 
 // WithCurrentURL returns a copy of ctx that knows the path and query of the page being rendered,
 // so that the language switch can return to it.
@@ -29,4 +32,15 @@ func CurrentURL(ctx context.Context) string {
 		return u
 	}
 	return "/"
+}
+
+// WithFlash returns a copy of ctx carrying a one-time message for the page (already localised).
+func WithFlash(ctx context.Context, msg string) context.Context {
+	return context.WithValue(ctx, flashKey, msg)
+}
+
+// Flash returns the one-time message for the page, or "".
+func Flash(ctx context.Context) string {
+	s, _ := ctx.Value(flashKey).(string)
+	return s
 }

@@ -1,17 +1,60 @@
 package isms
 
-import "context"
+import (
+	"context"
+	"slices"
+)
 
-// Actor is whoever causes a change: a signed-in person, or the portal itself (migrations, the
-// command line, start-up seeding). Stores take the actor explicitly and record it in the audit
-// trail with every change.
+// Actor is whoever causes a change or asks to see something: a signed-in person, or the portal
+// itself (migrations, the command line, start-up seeding). Stores take the actor explicitly,
+// enforce its scope in SQL, and record it in the audit trail with every change.
 type Actor struct {
-	UserID int64  // 0 for the portal itself
+	UserID int64  // 0 for the portal itself and for nobody signed in
 	Label  string // what the audit trail shows: the login id, or "system:<what>"
+	Name   string // display name
+	Role   Role
+	UnitID int64 // the unit the person belongs to and registers records for; 0 if none
+
+	// Scope: the units whose records the actor sees. AllUnits covers every unit.
+	AllUnits bool
+	UnitIDs  []int64
+
+	MustChangePassword bool
+	MFAEnrolled        bool
+
+	// The person's own language ("ja", "en") and date style ("seireki", "wareki") for pages.
+	Lang, DateStyle string
+
+	// System marks the portal itself acting (start-up, the command line): it may do anything.
+	System bool
 }
 
 // SystemActor returns the actor for changes the portal makes on its own, named after what made them.
-func SystemActor(what string) Actor { return Actor{Label: "system:" + what} }
+func SystemActor(what string) Actor {
+	return Actor{Label: "system:" + what, AllUnits: true, System: true}
+}
+
+// SignedIn reports whether the actor is a person who has signed in.
+func (a Actor) SignedIn() bool { return a.UserID != 0 }
+
+// Can reports whether the actor's role grants p.
+func (a Actor) Can(p Permission) bool {
+	return a.System || a.SignedIn() && slices.Contains(permissions[p], a.Role)
+}
+
+// Sees reports whether unit is within the actor's scope.
+func (a Actor) Sees(unit int64) bool {
+	return a.AllUnits || slices.Contains(a.UnitIDs, unit)
+}
+
+// CheckSeparation enforces segregation of duties (兼務の禁止): the person who asks for something
+// never approves it.
+func CheckSeparation(requesterID int64, approver Actor) error {
+	if requesterID == approver.UserID {
+		return Errorf(EFORBIDDEN, "the requester cannot approve their own request")
+	}
+	return nil
+}
 
 type ctxKey int
 

@@ -7,6 +7,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strconv"
 
 	"github.com/alexedwards/scs/pgxstore"
 	"github.com/alexedwards/scs/v2"
@@ -78,4 +79,31 @@ func redactErr(err error) error {
 		return errors.New("ISMS_DATABASE_URL is not a valid PostgreSQL connection URL")
 	}
 	return err
+}
+
+// querier is what a pool and a transaction have in common, so that small reads can run in either.
+type querier interface {
+	Exec(ctx context.Context, sql string, args ...any) (pgconn.CommandTag, error)
+	Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error)
+	QueryRow(ctx context.Context, sql string, args ...any) pgx.Row
+}
+
+func isUniqueViolation(err error) bool {
+	pgErr, ok := errors.AsType[*pgconn.PgError](err)
+	return ok && pgErr.Code == "23505"
+}
+
+// wrap names the operation on an error, keeping the isms code in the chain for the web layer.
+func wrap(op string, err error) error {
+	if err == nil {
+		return nil
+	}
+	return fmt.Errorf("postgres: %s: %w", op, err)
+}
+
+func idString(id int64) string { return strconv.FormatInt(id, 10) }
+
+// errConflict is returned when a record changed since the form was loaded (optimistic locking).
+func errConflict(what string) error {
+	return isms.Errorf(isms.ECONFLICT, "%s was changed by someone else", what)
 }

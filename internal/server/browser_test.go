@@ -9,7 +9,8 @@ import (
 	"github.com/jichitai-isms/isms/internal/browsertest"
 )
 
-// A person opens the portal, sees it in Japanese, presses "English" and sees the English title;
+// A person opens the portal (its sign-in page), sees it in Japanese, presses "English" and sees the
+// English title;
 // the choice survives a reload, and pressing 日本語 brings Japanese back.
 func TestBrowserLanguageSwitch(t *testing.T) {
 	srv := newTestServer(t)
@@ -36,12 +37,12 @@ func TestBrowserLanguageSwitch(t *testing.T) {
 			t.Errorf("page: title %q, h1 %q, lang %q; want %q, %q, %q", title, h1, lang, wantTitle, wantH1, wantLang)
 		}
 	}
-	expect("ようこそ | 情報セキュリティ管理ポータル", "ようこそ", "ja")
+	expect("ログイン | 情報セキュリティ管理ポータル", "ログイン", "ja")
 
 	if _, err := chromedp.RunResponse(ctx, chromedp.Click(chromedp.CSS(`button[name="lang"][value="en"]`))); err != nil {
 		t.Fatal(err)
 	}
-	expect("Welcome | ISMS Portal", "Welcome", "en")
+	expect("Sign in | ISMS Portal", "Sign in", "en")
 	pressed, err := chromedp.Run(ctx, chromedp.AttributeValue(chromedp.CSS(`button[value="en"]`), "aria-pressed"))
 	if err != nil || pressed.Value != "true" {
 		t.Errorf("English button aria-pressed = %+v, %v", pressed, err)
@@ -50,12 +51,12 @@ func TestBrowserLanguageSwitch(t *testing.T) {
 	if _, err := chromedp.RunResponse(ctx, chromedp.Reload()); err != nil {
 		t.Fatal(err)
 	}
-	expect("Welcome | ISMS Portal", "Welcome", "en")
+	expect("Sign in | ISMS Portal", "Sign in", "en")
 
 	if _, err := chromedp.RunResponse(ctx, chromedp.Click(chromedp.CSS(`button[name="lang"][value="ja"]`))); err != nil {
 		t.Fatal(err)
 	}
-	expect("ようこそ | 情報セキュリティ管理ポータル", "ようこそ", "ja")
+	expect("ログイン | 情報セキュリティ管理ポータル", "ログイン", "ja")
 }
 
 // The skip link is the first thing the keyboard reaches, and following it moves focus to the

@@ -35,7 +35,15 @@ func (h *handler) langUpdate(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, isms.Errorf(isms.EINVALID, "unknown language"))
 		return
 	}
-	h.sessions.Put(r.Context(), sessionLang, string(l))
+	ctx := r.Context()
+	h.sessions.Put(ctx, sessionLang, string(l))
+	// A signed-in person's choice is kept with their account, for every later session.
+	if actor := isms.ActorFrom(ctx); actor.SignedIn() {
+		if err := h.db.UpdatePreferences(ctx, actor, string(l), actor.DateStyle); err != nil {
+			h.fail(w, r, err)
+			return
+		}
+	}
 	http.Redirect(w, r, localPath(r.PostFormValue("next")), http.StatusSeeOther)
 }
 

@@ -6,6 +6,7 @@ import (
 
 	"github.com/go-chi/chi/v5"
 
+	"github.com/jichitai-isms/isms/internal/isms"
 	"github.com/jichitai-isms/isms/web"
 )
 
@@ -16,7 +17,7 @@ func (h *handler) routes() http.Handler {
 	r.Use(h.requestInfo, h.logRequest, h.recoverPanic, secureHeaders, h.crossOriginProtection, limitBody)
 	// Error pages speak the reader's language, so they too load the session.
 	withSession := func(fn http.HandlerFunc) http.HandlerFunc {
-		return h.sessions.LoadAndSave(h.locale(fn)).ServeHTTP
+		return h.sessions.LoadAndSave(h.locale(h.authenticate(fn))).ServeHTTP
 	}
 	r.NotFound(withSession(h.notFound))
 	r.MethodNotAllowed(withSession(h.methodNotAllowed))
@@ -27,9 +28,50 @@ func (h *handler) routes() http.Handler {
 	r.Handle("/static/*", http.StripPrefix("/static/", noCache(http.FileServerFS(static))))
 
 	r.Group(func(r chi.Router) {
-		r.Use(h.sessions.LoadAndSave, h.locale)
-		r.Get("/", h.homeShow)
+		r.Use(h.sessions.LoadAndSave, h.locale, h.authenticate)
 		r.Post("/lang", h.langUpdate)
+
+		// Signing in and out.
+		r.Get("/login", h.loginShow)
+		r.Post("/login", h.loginCreate)
+		r.Get("/login/mfa", h.loginMFAShow)
+		r.Post("/login/mfa", h.loginMFACreate)
+		r.Get("/login/mfa/setup", h.loginEnrolShow)
+		r.Post("/login/mfa/setup", h.loginEnrolCreate)
+		r.Post("/logout", h.logout)
+
+		r.Group(func(r chi.Router) {
+			r.Use(h.requireSignIn)
+			r.Get("/", h.homeShow)
+			r.Get("/profile", h.profileShow)
+			r.Post("/profile/preferences", h.preferencesUpdate)
+			r.Get("/profile/password", h.passwordShow)
+			r.Post("/profile/password", h.passwordUpdate)
+			r.Get("/profile/mfa", h.mfaShow)
+			r.Post("/profile/mfa", h.mfaCreate)
+			r.Get("/profile/recovery-codes", h.recoveryCodesShow)
+			r.Post("/profile/recovery-codes", h.recoveryCodesCreate)
+
+			r.Get("/units/{id}", h.unitShow)
+
+			r.With(h.requirePermission(isms.PermViewAuditTrail)).Get("/audit", h.auditList)
+
+			r.Route("/admin", func(r chi.Router) {
+				r.With(h.requirePermission(isms.PermManageUsers)).Group(func(r chi.Router) {
+					r.Get("/users", h.userList)
+					r.Get("/users/new", h.userNew)
+					r.Post("/users", h.userCreate)
+					r.Get("/users/{id}", h.userShow)
+					r.Get("/users/{id}/edit", h.userEdit)
+					r.Post("/users/{id}", h.userUpdate)
+					r.Post("/users/{id}/actions", h.userAction)
+				})
+				r.With(h.requirePermission(isms.PermManageSettings)).Group(func(r chi.Router) {
+					r.Get("/settings", h.settingShow)
+					r.Post("/settings", h.settingUpdate)
+				})
+			})
+		})
 	})
 	return r
 }

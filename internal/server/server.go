@@ -5,12 +5,14 @@
 package server
 
 import (
+	"cmp"
 	"log/slog"
 	"net/http"
 	"time"
 
 	"github.com/alexedwards/scs/v2"
 
+	"github.com/jichitai-isms/isms/internal/auth"
 	"github.com/jichitai-isms/isms/internal/postgres"
 )
 
@@ -19,8 +21,13 @@ type Config struct {
 	Logger        *slog.Logger
 	DB            *postgres.DB
 	SessionStore  scs.Store
-	SecureCookies bool             // send the session cookie over HTTPS only
-	Now           func() time.Time // the clock; nil means time.Now
+	Sealer        *auth.Sealer // seals TOTP secrets at rest
+	SecureCookies bool         // send the session cookie over HTTPS only
+	// A session ends after SessionIdle without a request, and SessionLifetime after sign-in at the
+	// latest. Zero means 30 minutes and 12 hours.
+	SessionIdle, SessionLifetime time.Duration
+	Throttle                     postgres.Throttle // zero means postgres.DefaultThrottle
+	Now                          func() time.Time  // the clock; nil means time.Now
 }
 
 // handler carries the dependencies of every request handler.
@@ -28,6 +35,8 @@ type handler struct {
 	log      *slog.Logger
 	db       *postgres.DB
 	sessions *scs.SessionManager
+	sealer   *auth.Sealer
+	throttle postgres.Throttle
 	now      func() time.Time
 }
 
@@ -49,10 +58,13 @@ func New(cfg Config) http.Handler {
 	sm.Cookie.SameSite = http.SameSiteLaxMode
 	sm.Cookie.Secure = cfg.SecureCookies
 	sm.Cookie.Persist = false // a session ends with the browser
-	sm.Lifetime = 12 * time.Hour
-	sm.IdleTimeout = 30 * time.Minute
+	sm.Lifetime = cmp.Or(cfg.SessionLifetime, 12*time.Hour)
+	sm.IdleTimeout = cmp.Or(cfg.SessionIdle, 30*time.Minute)
 
-	h := &handler{log: cfg.Logger, db: cfg.DB, sessions: sm, now: cfg.Now}
+	h := &handler{log: cfg.Logger, db: cfg.DB, sessions: sm, sealer: cfg.Sealer, throttle: cfg.Throttle, now: cfg.Now}
+	if h.throttle == (postgres.Throttle{}) {
+		h.throttle = postgres.DefaultThrottle
+	}
 	if h.log == nil {
 		h.log = slog.New(slog.DiscardHandler)
 	}

@@ -2,64 +2,39 @@ package server_test
 
 import (
 	"context"
-	"io"
 	"net/http"
 	"net/url"
 	"os"
 	"strings"
 	"testing"
 
+	"github.com/jichitai-isms/isms/internal/isms"
 	"github.com/jichitai-isms/isms/internal/pglocal"
 	"github.com/jichitai-isms/isms/internal/postgres"
 )
 
-func get(t *testing.T, c *http.Client, u string) (*http.Response, string) {
-	t.Helper()
-	res, err := c.Get(u)
-	if err != nil {
-		t.Fatal(err)
+// A newcomer who opens the portal lands on the Japanese sign-in page; once signed in, the home
+// page greets them with today's date and the fiscal year.
+func TestLandingPageAndHome(t *testing.T) {
+	e := newEnv(t)
+	c := newClient(t)
+	res, _ := get(t, c, e.srv.URL+"/")
+	if res.StatusCode != http.StatusSeeOther || res.Header.Get("Location") != "/login" {
+		t.Fatalf("/ for a visitor: %d to %q, want 303 to /login", res.StatusCode, res.Header.Get("Location"))
 	}
-	defer res.Body.Close()
-	b, _ := io.ReadAll(res.Body)
-	return res, string(b)
-}
-
-// post sends a form as a browser on the same site would (Sec-Fetch-Site: same-origin) unless
-// headers say otherwise.
-func post(t *testing.T, c *http.Client, u string, form url.Values, headers map[string]string) (*http.Response, string) {
-	t.Helper()
-	req, _ := http.NewRequest(http.MethodPost, u, strings.NewReader(form.Encode()))
-	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	req.Header.Set("Sec-Fetch-Site", "same-origin")
-	for k, v := range headers {
-		if v == "" {
-			req.Header.Del(k)
-		} else {
-			req.Header.Set(k, v)
+	res, body := get(t, c, e.srv.URL+"/login")
+	for _, want := range []string{`<html lang="ja">`, "<title>ログイン | 情報セキュリティ管理ポータル</title>", "本文へスキップ", `for="login_id"`, `for="password"`} {
+		if !strings.Contains(body, want) {
+			t.Errorf("sign-in page lacks %q", want)
 		}
 	}
-	res, err := c.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer res.Body.Close()
-	b, _ := io.ReadAll(res.Body)
-	return res, string(b)
-}
-
-func TestHomePageInJapanese(t *testing.T) {
-	srv := newTestServer(t)
-	res, body := get(t, newClient(t), srv.URL+"/")
+	unit := e.createUnit(t, "110", "税務課")
+	c, _ = e.loginAs(t, "tanaka", isms.RoleStaff, unit.ID)
+	res, body = get(t, c, e.srv.URL+"/")
 	if res.StatusCode != http.StatusOK {
-		t.Fatalf("status %d", res.StatusCode)
+		t.Fatalf("home: %d", res.StatusCode)
 	}
-	for _, want := range []string{
-		`<html lang="ja">`,
-		"<title>ようこそ | 情報セキュリティ管理ポータル</title>",
-		"本文へスキップ",
-		"2026年11月25日",
-		"2026年度",
-	} {
+	for _, want := range []string{"試験 tanaka さん、こんにちは", "2026年11月25日", "2026年度", "職員", `href="/units/` + itoa(unit.ID) + `"`} {
 		if !strings.Contains(body, want) {
 			t.Errorf("home page lacks %q", want)
 		}
@@ -69,7 +44,7 @@ func TestHomePageInJapanese(t *testing.T) {
 func TestSecurityHeadersOnEveryResponse(t *testing.T) {
 	srv := newTestServer(t)
 	c := newClient(t)
-	for _, path := range []string{"/", "/healthz", "/static/app.css", "/no-such-page"} {
+	for _, path := range []string{"/login", "/healthz", "/static/app.css", "/no-such-page"} {
 		res, _ := get(t, c, srv.URL+path)
 		h := res.Header
 		csp := h.Get("Content-Security-Policy")
@@ -109,7 +84,7 @@ func TestCrossOriginPostRefused(t *testing.T) {
 		}
 	}
 	// The refused requests changed nothing: the page is still Japanese.
-	if _, body := get(t, c, srv.URL+"/"); !strings.Contains(body, `lang="ja"`) {
+	if _, body := get(t, c, srv.URL+"/login"); !strings.Contains(body, `lang="ja"`) {
 		t.Error("a refused cross-origin POST changed the language")
 	}
 }
@@ -125,12 +100,12 @@ func TestLanguageSwitch(t *testing.T) {
 	if res.StatusCode != http.StatusNotFound || !strings.Contains(body, "Page not found") || !strings.Contains(body, `<html lang="en">`) {
 		t.Errorf("404 after switching to English: %d %q", res.StatusCode, body)
 	}
-	_, body = get(t, c, srv.URL+"/")
-	if !strings.Contains(body, "<title>Welcome | ISMS Portal</title>") || !strings.Contains(body, "FY2026") {
-		t.Error("home page not in English after the switch")
+	_, body = get(t, c, srv.URL+"/login")
+	if !strings.Contains(body, "<title>Sign in | ISMS Portal</title>") {
+		t.Error("sign-in page not in English after the switch")
 	}
 	// Another browser (no session) still gets Japanese.
-	if _, body := get(t, newClient(t), srv.URL+"/"); !strings.Contains(body, "ようこそ") {
+	if _, body := get(t, newClient(t), srv.URL+"/login"); !strings.Contains(body, "ログイン") {
 		t.Error("language leaked to another session")
 	}
 }
@@ -153,7 +128,7 @@ func TestLanguageSwitchRefusesForeignRedirectAndUnknownLanguage(t *testing.T) {
 func TestNotFoundAndMethodNotAllowedAreLocalised(t *testing.T) {
 	srv := newTestServer(t)
 	c := newClient(t)
-	res, body := get(t, c, srv.URL+"/assets/999")
+	res, body := get(t, c, srv.URL+"/no/such/page")
 	if res.StatusCode != http.StatusNotFound || !strings.Contains(body, "ページが見つかりません") || !strings.Contains(body, `href="/"`) {
 		t.Errorf("404: %d", res.StatusCode)
 	}
@@ -207,7 +182,7 @@ func TestHealthz(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer db.Close()
-	srv := serveDB(t, db)
+	srv := serveDB(t, db).srv
 	c := newClient(t)
 
 	if res, body := get(t, c, srv.URL+"/healthz"); res.StatusCode != http.StatusOK || body != "ok\n" {

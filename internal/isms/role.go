@@ -1,0 +1,46 @@
+package isms
+
+// Role is a person's role in the portal. It decides which pages they reach; which units' records
+// they see is their scope (see Actor).
+type Role string
+
+// The portal roles. Their display names are in the message catalogue ("role.<code>").
+const (
+	RoleSystemAdmin    Role = "system_admin"    // accounts and master data; sees no registers by role alone
+	RoleSecurityOffice Role = "security_office" // 統括情報セキュリティ責任者 and staff: manage everything
+	RoleCISO           Role = "ciso"            // 最高情報セキュリティ責任者: read everything, approve
+	RoleAuditor        Role = "auditor"         // read everything, write findings
+	RoleStaff          Role = "staff"           // 職員等: their own unit
+)
+
+// Roles lists the roles in the order forms and filters show them.
+var Roles = []Role{RoleStaff, RoleSecurityOffice, RoleCISO, RoleAuditor, RoleSystemAdmin}
+
+// Valid reports whether r is one of the portal roles.
+func (r Role) Valid() bool {
+	for _, x := range Roles {
+		if r == x {
+			return true
+		}
+	}
+	return false
+}
+
+// Permission names something an actor may do. Actor.Can is the one place that answers whether
+// they may.
+type Permission int
+
+const (
+	PermManageUsers    Permission = iota + 1 // create, edit, suspend accounts; reset passwords and MFA
+	PermManageSettings                       // portal-wide settings such as which roles need MFA
+	PermViewAuditTrail                       // read the audit trail
+	PermViewAllUnits                         // read every unit's records
+)
+
+var permissions = map[Permission][]Role{
+	PermManageUsers:    {RoleSystemAdmin},
+	PermManageSettings: {RoleSystemAdmin},
+	// Administrators do not review the trail of their own actions (segregation of duties).
+	PermViewAuditTrail: {RoleSecurityOffice, RoleCISO, RoleAuditor},
+	PermViewAllUnits:   {RoleSecurityOffice, RoleCISO, RoleAuditor},
+}

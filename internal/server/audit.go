@@ -1,0 +1,5 @@
+package server
+
+import "net/http"
+
+func (h *handler) auditList(w http.ResponseWriter, r *http.Request) {}
