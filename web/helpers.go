@@ -7,6 +7,8 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/a-h/templ"
+
 	"github.com/jichitai-isms/isms/internal/i18n"
 	"github.com/jichitai-isms/isms/internal/isms"
 )
@@ -54,8 +56,11 @@ func itoa(n int64) string { return strconv.FormatInt(n, 10) }
 
 // pngDataURI embeds a PNG made on the server (the enrolment QR code) in the page itself, so that
 // the secret it carries never sits at a URL of its own.
-func pngDataURI(png []byte) string {
-	return "data:image/png;base64," + base64.StdEncoding.EncodeToString(png)
+//
+// The image is one the portal drew itself, so the data URL is safe to mark as such; templ would
+// otherwise refuse the data: scheme in src.
+func pngDataURI(png []byte) templ.SafeURL {
+	return templ.SafeURL("data:image/png;base64," + base64.StdEncoding.EncodeToString(png))
 }
 
 func langOptions(ctx context.Context) []option {
@@ -90,3 +95,14 @@ func yesNo(ctx context.Context, b bool) string {
 }
 
 func containsRole(roles []isms.Role, r isms.Role) bool { return slices.Contains(roles, r) }
+
+// describedBy is the id of what describes field name: its error when it has one, else its hint.
+func describedBy(name, hint string, errs isms.FieldErrors) string {
+	switch {
+	case errs[name] != "":
+		return name + "-error"
+	case hint != "":
+		return name + "-hint"
+	}
+	return ""
+}

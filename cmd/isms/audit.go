@@ -16,27 +16,17 @@ func auditCmd(ctx context.Context, cfg config, log *slog.Logger, args []string, 
 		fmt.Fprint(stderr, "isms audit: say verify\n")
 		return exitUsage
 	}
-	url, stop, err := database(ctx, cfg, log)
-	if err != nil {
-		log.Error("database", "err", err)
-		return exitFailed
-	}
-	defer stop()
-	db, err := postgres.Open(ctx, url)
-	if err != nil {
-		log.Error("database", "err", err)
-		return exitFailed
-	}
-	defer db.Close()
-	check, err := db.VerifyAudit(ctx)
-	if err != nil {
-		log.Error("audit verify", "err", err)
-		return exitFailed
-	}
-	if check.BrokenID != 0 {
-		fmt.Fprintf(stdout, "broken at event %d (after %d events checked): the audit trail was altered\n", check.BrokenID, check.Events-1)
-		return exitFailed
-	}
-	fmt.Fprintf(stdout, "ok %d events\n", check.Events)
-	return exitOK
+	return withDB(ctx, cfg, log, func(db *postgres.DB) int {
+		check, err := db.VerifyAudit(ctx)
+		if err != nil {
+			log.Error("audit verify", "err", err)
+			return exitFailed
+		}
+		if check.BrokenID != 0 {
+			fmt.Fprintf(stdout, "broken at event %d (after %d events checked): the audit trail was altered\n", check.BrokenID, check.Events-1)
+			return exitFailed
+		}
+		fmt.Fprintf(stdout, "ok %d events\n", check.Events)
+		return exitOK
+	})
 }

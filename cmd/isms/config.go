@@ -7,6 +7,9 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"time"
+
+	"github.com/jichitai-isms/isms/internal/auth"
 )
 
 // config is the portal's configuration, read from ISMS_* environment variables. Every variable
@@ -18,6 +21,11 @@ type config struct {
 	BaseURL       string // ISMS_BASE_URL: the address people use to reach the portal
 	SecureCookies bool   // ISMS_SECURE_COOKIES: session cookie over HTTPS only
 	LogFormat     string // ISMS_LOG_FORMAT: text or json
+	// SecretKey (ISMS_SECRET_KEY) seals secrets at rest; empty means the key file in DataDir.
+	SecretKey string
+	// Sessions end after SessionIdle without use (ISMS_SESSION_IDLE) and SessionLifetime after
+	// sign-in (ISMS_SESSION_LIFETIME).
+	SessionIdle, SessionLifetime time.Duration
 }
 
 // configError names the variable that is wrong; it is printed as the single line at start-up.
@@ -29,9 +37,11 @@ func (e *configError) Error() string { return e.name + ": " + e.msg }
 
 func loadConfig(getenv func(string) string) (config, error) {
 	c := config{
-		Addr:      "127.0.0.1:8080",
-		DataDir:   "./var",
-		LogFormat: "text",
+		Addr:            "127.0.0.1:8080",
+		DataDir:         "./var",
+		LogFormat:       "text",
+		SessionIdle:     30 * time.Minute,
+		SessionLifetime: 12 * time.Hour,
 	}
 	str := func(name string, dst *string) {
 		if v := strings.TrimSpace(getenv(name)); v != "" {
@@ -43,6 +53,16 @@ func loadConfig(getenv func(string) string) (config, error) {
 	str("ISMS_DATA_DIR", &c.DataDir)
 	str("ISMS_BASE_URL", &c.BaseURL)
 	str("ISMS_LOG_FORMAT", &c.LogFormat)
+	str("ISMS_SECRET_KEY", &c.SecretKey)
+	for name, dst := range map[string]*time.Duration{"ISMS_SESSION_IDLE": &c.SessionIdle, "ISMS_SESSION_LIFETIME": &c.SessionLifetime} {
+		if v := strings.TrimSpace(getenv(name)); v != "" {
+			d, err := time.ParseDuration(v)
+			if err != nil || d < time.Minute {
+				return c, &configError{name, fmt.Sprintf("%q is not a duration of a minute or more (for example 30m or 12h)", v)}
+			}
+			*dst = d
+		}
+	}
 
 	if _, port, err := net.SplitHostPort(c.Addr); err != nil || !validPort(port) {
 		return c, &configError{"ISMS_ADDR", fmt.Sprintf("%q is not host:port (for example 127.0.0.1:8080 or :8080)", c.Addr)}
@@ -71,6 +91,12 @@ func loadConfig(getenv func(string) string) (config, error) {
 	}
 	if c.LogFormat != "text" && c.LogFormat != "json" {
 		return c, &configError{"ISMS_LOG_FORMAT", fmt.Sprintf("%q is not text or json", c.LogFormat)}
+	}
+	if c.SecretKey != "" {
+		// The value is a secret: the message never repeats it.
+		if _, _, err := auth.LoadKey(c.SecretKey, ""); err != nil {
+			return c, &configError{"ISMS_SECRET_KEY", "must be 32 bytes as 64 hex digits or base64 (openssl rand -hex 32)"}
+		}
 	}
 	return c, nil
 }
@@ -101,6 +127,9 @@ func (c config) LogValue() slog.Value {
 		slog.String("database", db),
 		slog.Bool("secure_cookies", c.SecureCookies),
 		slog.String("log_format", c.LogFormat),
+		slog.Bool("secret_key_from_env", c.SecretKey != ""),
+		slog.Duration("session_idle", c.SessionIdle),
+		slog.Duration("session_lifetime", c.SessionLifetime),
 	)
 }
 

@@ -5,6 +5,7 @@ import (
 	"context"
 	"strings"
 	"testing"
+	"time"
 )
 
 func env(m map[string]string) func(string) string {
@@ -16,7 +17,8 @@ func TestLoadConfigDefaults(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := config{Addr: "127.0.0.1:8080", DataDir: "./var", BaseURL: "http://127.0.0.1:8080", LogFormat: "text"}
+	want := config{Addr: "127.0.0.1:8080", DataDir: "./var", BaseURL: "http://127.0.0.1:8080", LogFormat: "text",
+		SessionIdle: 30 * time.Minute, SessionLifetime: 12 * time.Hour}
 	if c != want {
 		t.Errorf("defaults = %+v, want %+v", c, want)
 	}
@@ -55,6 +57,9 @@ func TestBadConfigurationExitsWithTwo(t *testing.T) {
 		{"ISMS_BASE_URL", "isms.town.example"},
 		{"ISMS_SECURE_COOKIES", "maybe"},
 		{"ISMS_LOG_FORMAT", "xml"},
+		{"ISMS_SESSION_IDLE", "soon"},
+		{"ISMS_SESSION_LIFETIME", "10s"},
+		{"ISMS_SECRET_KEY", "hunter2"},
 	} {
 		var stdout, stderr bytes.Buffer
 		code := run(context.Background(), nil, env(map[string]string{tc.name: tc.value}), &stdout, &stderr)
@@ -68,9 +73,9 @@ func TestBadConfigurationExitsWithTwo(t *testing.T) {
 	}
 }
 
-func TestConfigLogValueHidesPassword(t *testing.T) {
-	c, _ := loadConfig(env(map[string]string{"ISMS_DATABASE_URL": "postgres://isms:hunter2@db:5432/isms"}))
-	if s := c.LogValue().String(); strings.Contains(s, "hunter2") || !strings.Contains(s, "db:5432") {
+func TestConfigLogValueHidesSecrets(t *testing.T) {
+	c, _ := loadConfig(env(map[string]string{"ISMS_DATABASE_URL": "postgres://isms:hunter2@db:5432/isms", "ISMS_SECRET_KEY": "c2VjcmV0c2VjcmV0"}))
+	if s := c.LogValue().String(); strings.Contains(s, "hunter2") || strings.Contains(s, "c2VjcmV0c2VjcmV0") || !strings.Contains(s, "db:5432") {
 		t.Errorf("LogValue = %s", s)
 	}
 }

@@ -30,3 +30,21 @@ func database(ctx context.Context, cfg config, log *slog.Logger) (url string, st
 	}
 	return cluster.URL("isms"), func() { cluster.Stop() }, nil
 }
+
+// withDB runs fn on the portal's database (private cluster or ISMS_DATABASE_URL) and returns its
+// exit status; the command-line tasks share it.
+func withDB(ctx context.Context, cfg config, log *slog.Logger, fn func(db *postgres.DB) int) int {
+	url, stop, err := database(ctx, cfg, log)
+	if err != nil {
+		log.Error("database", "err", err)
+		return exitFailed
+	}
+	defer stop()
+	db, err := postgres.Open(ctx, url)
+	if err != nil {
+		log.Error("database", "err", err)
+		return exitFailed
+	}
+	defer db.Close()
+	return fn(db)
+}

@@ -2,6 +2,7 @@
 //
 //	isms [serve]                 start the portal (the default)
 //	isms migrate up|down [N]|version
+//	isms user create --login ID --name NAME --role ROLE [--unit CODE]
 //	isms audit verify            check the audit trail's hash chain
 //
 // Configuration comes from ISMS_* environment variables; see the README.
@@ -33,6 +34,8 @@ const (
 const usage = `usage:
   isms [serve]                      start the portal (default)
   isms migrate up|down [N]|version  move or show the database schema
+  isms user create --login ID --name NAME --role ROLE [--unit CODE]
+                                    add an account; prints its one-time password
   isms audit verify                 check the audit trail's hash chain
 `
 
@@ -53,6 +56,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return serve(ctx, cfg, log, stdout)
 	case "migrate":
 		return migrateCmd(ctx, cfg, log, args, stdout, stderr)
+	case "user":
+		return userCmd(ctx, cfg, log, args, stdout, stderr)
 	case "audit":
 		return auditCmd(ctx, cfg, log, args, stdout, stderr)
 	case "help", "-h", "--help":

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"io"
 	"net"
 	"net/http"
@@ -11,6 +12,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/jackc/pgx/v5"
 
 	"github.com/jichitai-isms/isms/internal/postgres/pgtest"
 )
@@ -112,6 +115,10 @@ func TestServeWithPrivateCluster(t *testing.T) {
 	if !strings.Contains(out.String(), base) {
 		t.Errorf("the portal did not print its address %s:\n%s", base, out)
 	}
+	// The first start creates the first administrator and shows its one-time password once.
+	if !strings.Contains(out.String(), "ログインID / login:               admin") || !strings.Contains(out.String(), "一時パスワード / one-time password: ") {
+		t.Errorf("first start did not print the first administrator:\n%s", out)
+	}
 	if code := stop(); code != 0 {
 		t.Fatalf("exit %d after the stop signal:\n%s", code, out)
 	}
@@ -121,38 +128,73 @@ func TestServeWithPrivateCluster(t *testing.T) {
 
 	base, stop, out = startPortal(t, map[string]string{"ISMS_DATA_DIR": dir + "/var"})
 	fetch(t, base+"/")
-	if strings.Contains(out.String(), "creating PostgreSQL cluster") || strings.Contains(out.String(), "schema migrated") {
+	if strings.Contains(out.String(), "creating PostgreSQL cluster") || strings.Contains(out.String(), "schema migrated") ||
+		strings.Contains(out.String(), "one-time password") {
 		t.Errorf("second start did not reuse the data:\n%s", out)
 	}
 	if code := stop(); code != 0 {
 		t.Fatalf("second run: exit %d", code)
 	}
 
-	// The audit trail holds the first start's migration, and verifies.
+	// The audit trail holds the first start's migration and the administrator's creation, and verifies.
 	var stdout, stderr bytes.Buffer
-	if code := run(context.Background(), []string{"audit", "verify"}, env(vars), &stdout, &stderr); code != 0 || stdout.String() != "ok 1 events\n" {
+	if code := run(context.Background(), []string{"audit", "verify"}, env(vars), &stdout, &stderr); code != 0 || stdout.String() != "ok 2 events\n" {
 		t.Errorf("audit verify: exit %d, %q %q", code, stdout.String(), stderr.String())
 	}
 }
 
-func TestMigrateAndAuditCommands(t *testing.T) {
+func TestMigrateUserAndAuditCommands(t *testing.T) {
 	vars := map[string]string{"ISMS_DATABASE_URL": pgtest.URL(t)}
 	cmd := func(args ...string) (int, string) {
 		var stdout, stderr bytes.Buffer
 		code := run(context.Background(), args, env(vars), &stdout, &stderr)
 		return code, stdout.String() + stderr.String()
 	}
-	if code, out := cmd("migrate", "version"); code != 0 || !strings.HasPrefix(out, "schema version 3") {
-		t.Errorf("version: %d %q", code, out)
+	code, out := cmd("migrate", "version")
+	var v int
+	if _, err := fmt.Sscanf(out, "schema version %d", &v); code != 0 || err != nil || v < 4 {
+		t.Fatalf("version: %d %q", code, out)
 	}
-	if code, out := cmd("migrate", "down", "1"); code != 0 || !strings.Contains(out, "3 → 2") {
+	if code, out := cmd("migrate", "down", "1"); code != 0 || !strings.Contains(out, fmt.Sprintf("%d → %d", v, v-1)) {
 		t.Errorf("down 1: %d %q", code, out)
 	}
-	if code, out := cmd("migrate", "up"); code != 0 || !strings.Contains(out, "2 → 3") {
+	if code, out := cmd("migrate", "up"); code != 0 || !strings.Contains(out, fmt.Sprintf("%d → %d", v-1, v)) {
 		t.Errorf("up: %d %q", code, out)
 	}
-	if code, out := cmd("audit", "verify"); code != 0 || out != "ok 1 events\n" {
+	if code, out := cmd("user", "create", "--login", "suzuki", "--name", "鈴木 花子", "--role", "security_office"); code != 0 ||
+		!strings.Contains(out, "created suzuki (security_office)") || !strings.Contains(out, "one-time password: ") {
+		t.Errorf("user create: %d %q", code, out)
+	}
+	if code, out := cmd("user", "create", "--login", "SUZUKI", "--name", "鈴木 花子", "--role", "auditor"); code != 2 ||
+		!strings.Contains(out, "--login: このログインIDは既に使われています。") {
+		t.Errorf("duplicate login: %d %q", code, out)
+	}
+	if code, out := cmd("user", "create", "--login", "x", "--name", "", "--role", "king"); code != 2 ||
+		!strings.Contains(out, "--role: 選択肢から選んでください。") || !strings.Contains(out, "--name: 入力してください。") {
+		t.Errorf("bad input: %d %q", code, out)
+	}
+	// The template's migration, the down and up, and the account: four events, chain intact.
+	if code, out := cmd("audit", "verify"); code != 0 || out != "ok 4 events\n" {
 		t.Errorf("audit verify: %d %q", code, out)
+	}
+	// Someone with database access rewrites the account's creation behind the portal's back.
+	conn, err := pgx.Connect(context.Background(), vars["ISMS_DATABASE_URL"])
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close(context.Background())
+	var tampered int64
+	for _, sql := range []string{
+		`ALTER TABLE audit_events DISABLE TRIGGER audit_events_no_update_delete`,
+		`UPDATE audit_events SET actor_label = 'nobody' WHERE action = 'user.create' RETURNING id`,
+		`ALTER TABLE audit_events ENABLE TRIGGER audit_events_no_update_delete`,
+	} {
+		if err := conn.QueryRow(context.Background(), sql).Scan(&tampered); err != nil && err != pgx.ErrNoRows {
+			t.Fatal(err)
+		}
+	}
+	if code, out := cmd("audit", "verify"); code != 1 || !strings.HasPrefix(out, fmt.Sprintf("broken at event %d ", tampered)) {
+		t.Errorf("audit verify after tampering: %d %q", code, out)
 	}
 	if code, _ := cmd("migrate", "down", "zero"); code != 2 {
 		t.Errorf("down zero: exit %d, want 2", code)

@@ -8,8 +8,10 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"path/filepath"
 	"time"
 
+	"github.com/jichitai-isms/isms/internal/auth"
 	"github.com/jichitai-isms/isms/internal/postgres"
 	"github.com/jichitai-isms/isms/internal/server"
 )
@@ -53,14 +55,35 @@ func serve(ctx context.Context, cfg config, log *slog.Logger, stdout io.Writer) 
 		return exitFailed
 	}
 	defer db.Close()
+	key, created, err := auth.LoadKey(cfg.SecretKey, filepath.Join(cfg.DataDir, "secret.key"))
+	if err != nil {
+		log.Error("secret key", "err", err)
+		return exitFailed
+	}
+	if created {
+		log.Warn("a new secret key was written; back it up with the database, or the second factors of every account are lost",
+			"file", filepath.Join(cfg.DataDir, "secret.key"))
+	}
+	sealer, err := auth.NewSealer(key)
+	if err != nil {
+		log.Error("secret key", "err", err)
+		return exitFailed
+	}
+	if err := firstAdministrator(ctx, db, stdout); err != nil {
+		log.Error("first administrator", "err", err)
+		return exitFailed
+	}
 	go deleteExpiredSessions(ctx, db, log)
 
 	srv := &http.Server{
 		Handler: server.New(server.Config{
-			Logger:        log,
-			DB:            db,
-			SessionStore:  db.SessionStore(),
-			SecureCookies: cfg.SecureCookies,
+			Logger:          log,
+			DB:              db,
+			SessionStore:    db.SessionStore(),
+			Sealer:          sealer,
+			SecureCookies:   cfg.SecureCookies,
+			SessionIdle:     cfg.SessionIdle,
+			SessionLifetime: cfg.SessionLifetime,
 		}),
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       60 * time.Second,

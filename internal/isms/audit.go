@@ -1,7 +1,11 @@
 package isms
 
 import (
+	"bytes"
 	"encoding/json"
+	"maps"
+	"slices"
+	"strings"
 	"time"
 )
 
@@ -19,4 +23,147 @@ type AuditEvent struct {
 	After      json.RawMessage
 	RequestID  string
 	ClientAddr string
+}
+
+// AuditActions lists the actions the portal records, in the order the viewer's filter offers
+// them. Each has a label in the message catalogue ("audit.action.<action>"); add new ones here.
+var AuditActions = []string{
+	"auth.login", "auth.login_failed", "auth.logout",
+	"user.create", "user.update", "user.suspend", "user.reactivate", "user.retire",
+	"user.reset_password", "user.reset_mfa",
+	"user.change_password", "user.update_preferences", "user.enrol_mfa", "user.new_recovery_codes",
+	"unit.create", "setting.update", "schema.migrate",
+}
+
+// AuditEntityTypes lists the kinds of record the trail names, for the viewer's filter; each has
+// a label in the message catalogue ("audit.entity.<type>").
+var AuditEntityTypes = []string{"user", "unit", "setting", "schema"}
+
+// AuditFilter selects events of the audit trail. Empty fields and zero times select everything.
+type AuditFilter struct {
+	Actor      string // the actor's label (login id), matched exactly but case-insensitively
+	EntityType string
+	EntityID   string // needs EntityType: an id means nothing without its kind of record
+	Action     string
+	From, To   time.Time // whole days in Japan time, both inclusive: the Japan date of each counts
+	Before     int64     // keyset: only events with an id below this one (0: from the newest)
+	Limit      int       // page size; the store applies its default and maximum
+}
+
+// Validate checks the combination of criteria; the keys name catalogue messages.
+func (f AuditFilter) Validate() FieldErrors {
+	fe := FieldErrors{}
+	fe.Check(f.EntityID == "" || f.EntityType != "", "entity_type", "audit.error.entity_type_required")
+	fe.Check(f.From.IsZero() || f.To.IsZero() || !dayOf(f.To).Before(dayOf(f.From)), "to", "audit.error.range")
+	return fe
+}
+
+// japanTime is Japan Standard Time; Japan keeps no daylight saving time.
+var japanTime = time.FixedZone("JST", 9*60*60)
+
+// dayOf is the Japan date of t, as midnight UTC, so that dates compare as dates.
+func dayOf(t time.Time) time.Time {
+	y, m, d := t.In(japanTime).Date()
+	return time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
+}
+
+// AuditChange is one difference between the record before and after an event, with the values
+// written out for reading: strings as they are, anything else as compact JSON, "" for absent.
+type AuditChange struct {
+	Field         string // top-level key; "" when the values are not JSON objects
+	Before, After string
+}
+
+// AuditChanges lists what an event changed: the top-level fields of the two JSON objects whose
+// values differ, sorted by field. A creation (before null) lists every field of after, a
+// deletion (after null) every field of before. Values that are not objects compare as a whole,
+// under the field "". Text that is not JSON is shown as it is.
+func AuditChanges(before, after json.RawMessage) []AuditChange {
+	bFields, bKind := auditFields(before)
+	aFields, aKind := auditFields(after)
+	switch {
+	case bKind == jsonAbsent && aKind == jsonAbsent:
+		return nil
+	case bKind == jsonOther || aKind == jsonOther:
+		if bKind == aKind && canonicalJSON(before) == canonicalJSON(after) {
+			return nil
+		}
+		return []AuditChange{{Before: auditText(before, bKind), After: auditText(after, aKind)}}
+	}
+	keys := slices.Collect(maps.Keys(bFields))
+	for k := range aFields {
+		if _, ok := bFields[k]; !ok {
+			keys = append(keys, k)
+		}
+	}
+	slices.Sort(keys)
+	var changes []AuditChange
+	for _, k := range keys {
+		bv, inB := bFields[k]
+		av, inA := aFields[k]
+		if inB && inA && canonicalJSON(bv) == canonicalJSON(av) {
+			continue
+		}
+		changes = append(changes, AuditChange{Field: k, Before: auditText(bv, presence(inB)), After: auditText(av, presence(inA))})
+	}
+	return changes
+}
+
+// jsonKind tells apart the shapes AuditChanges handles differently.
+type jsonKind int
+
+const (
+	jsonAbsent jsonKind = iota // nothing, or null
+	jsonObject
+	jsonOther // any other JSON value, or text that is not JSON
+)
+
+func presence(ok bool) jsonKind {
+	if ok {
+		return jsonOther
+	}
+	return jsonAbsent
+}
+
+// auditFields reads one side of an event: its fields when it is a JSON object.
+func auditFields(raw json.RawMessage) (map[string]json.RawMessage, jsonKind) {
+	trimmed := bytes.TrimSpace(raw)
+	if len(trimmed) == 0 || string(trimmed) == "null" {
+		return nil, jsonAbsent
+	}
+	var fields map[string]json.RawMessage
+	if trimmed[0] == '{' && json.Unmarshal(trimmed, &fields) == nil {
+		return fields, jsonObject
+	}
+	return nil, jsonOther
+}
+
+// canonicalJSON writes a JSON value compactly with object keys sorted and without HTML escaping,
+// so that equal values written differently compare equal. Text that is not JSON stays as it is.
+func canonicalJSON(raw json.RawMessage) string {
+	var v any
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	dec.UseNumber()
+	if err := dec.Decode(&v); err != nil || dec.More() {
+		return string(bytes.TrimSpace(raw))
+	}
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		return string(bytes.TrimSpace(raw))
+	}
+	return strings.TrimSuffix(buf.String(), "\n")
+}
+
+// auditText is a value for reading: "" when absent, a string without its quotes, else JSON.
+func auditText(raw json.RawMessage, kind jsonKind) string {
+	if kind == jsonAbsent {
+		return ""
+	}
+	var s string
+	if trimmed := bytes.TrimSpace(raw); len(trimmed) > 0 && trimmed[0] == '"' && json.Unmarshal(trimmed, &s) == nil {
+		return s
+	}
+	return canonicalJSON(raw)
 }

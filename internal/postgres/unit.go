@@ -61,3 +61,14 @@ func (db *DB) FindUnit(ctx context.Context, actor isms.Actor, id int64) (isms.Un
 	members, err := pgx.CollectRows(rows, pgx.RowToStructByPos[isms.UnitMember])
 	return u, members, wrap("find unit members", err)
 }
+
+// FindUnitByCode returns the unit with the code, for the command line and imports.
+func (db *DB) FindUnitByCode(ctx context.Context, code string) (isms.Unit, error) {
+	var u isms.Unit
+	err := db.pool.QueryRow(ctx, `SELECT id, code, name, name_kana, coalesce(parent_id, 0), version FROM units WHERE code = $1`, code).Scan(
+		&u.ID, &u.Code, &u.Name, &u.NameKana, &u.ParentID, &u.Version)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return u, isms.Errorf(isms.ENOTFOUND, "unit %q not found", code)
+	}
+	return u, wrap("find unit by code", err)
+}

@@ -272,3 +272,10 @@ func (db *DB) ResetMFA(ctx context.Context, actor isms.Actor, id int64, version 
 	return db.adminChange(ctx, actor, id, version, "user.reset_mfa", deleteCodes,
 		`totp_secret = NULL, totp_enrolled_at = NULL, totp_last_step = 0`)
 }
+
+// CountUsers returns the number of accounts, whatever their status.
+func (db *DB) CountUsers(ctx context.Context) (int, error) {
+	var n int
+	err := db.pool.QueryRow(ctx, `SELECT count(*) FROM users`).Scan(&n)
+	return n, wrap("count users", err)
+}

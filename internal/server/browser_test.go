@@ -1,12 +1,16 @@
 package server_test
 
 import (
+	"context"
+	"net/url"
 	"strings"
 	"testing"
 
 	"github.com/chromedp/chromedp"
 
+	"github.com/jichitai-isms/isms/internal/auth"
 	"github.com/jichitai-isms/isms/internal/browsertest"
+	"github.com/jichitai-isms/isms/internal/isms"
 )
 
 // A person opens the portal (its sign-in page), sees it in Japanese, presses "English" and sees the
@@ -77,5 +81,110 @@ func TestBrowserSkipLinkByKeyboard(t *testing.T) {
 	id, err := chromedp.Run(ctx, chromedp.Evaluate[string]("document.activeElement.id"))
 	if err != nil || id != "main" {
 		t.Errorf("after Enter focus is on %q (%v), want main", id, err)
+	}
+}
+
+// The first administrator signs in with the one-time password, enrols MFA (the test plays the
+// authenticator app), sets a password, adds a staff member, signs out; the staff member signs in
+// with their own one-time password and sets theirs.
+func TestBrowserFirstAdministratorAddsStaff(t *testing.T) {
+	e := newEnv(t)
+	unit := e.createUnit(t, "110", "税務課")
+	oneTime := auth.GeneratePassword()
+	hash, _ := auth.HashPassword(oneTime, auth.DefaultParams)
+	if _, err := e.db.CreateUser(context.Background(), system, isms.UserInput{
+		LoginID: "admin", Name: "システム管理者", Lang: "ja", DateStyle: "seireki", Role: isms.RoleSystemAdmin,
+	}, hash); err != nil {
+		t.Fatal(err)
+	}
+	ctx := browsertest.New(t)
+	submit := func(sel string) {
+		t.Helper()
+		if _, err := chromedp.RunResponse(ctx, chromedp.Click(chromedp.CSS(sel))); err != nil {
+			t.Fatalf("submit %s: %v", sel, err)
+		}
+	}
+	fill := func(fields map[string]string) {
+		t.Helper()
+		for id, v := range fields {
+			if err := chromedp.Do(ctx, chromedp.SendKeys(chromedp.ID(id), v)); err != nil {
+				t.Fatalf("typing into #%s: %v", id, err)
+			}
+		}
+	}
+	text := func(sel string) string {
+		t.Helper()
+		s, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(sel)))
+		if err != nil {
+			t.Fatalf("reading %s: %v", sel, err)
+		}
+		return strings.TrimSpace(s)
+	}
+	path := func() string {
+		loc, _ := chromedp.Run(ctx, chromedp.Location())
+		u, _ := url.Parse(loc)
+		return u.Path
+	}
+	signIn := func(login, password string) {
+		t.Helper()
+		if err := chromedp.Do(ctx, chromedp.Navigate(e.srv.URL+"/login")); err != nil {
+			t.Fatal(err)
+		}
+		fill(map[string]string{"login_id": login, "password": password})
+		submit(`form[action="/login"] button[type="submit"]`)
+	}
+	newPassword := func(current, next string) {
+		t.Helper()
+		if p := path(); p != "/profile/password" {
+			t.Fatalf("at %s, want the password change", p)
+		}
+		fill(map[string]string{"current": current, "new": next, "confirm": next})
+		submit(`form[action="/profile/password"] button[type="submit"]`)
+		if msg := text(".alert-ok"); msg != "パスワードを変更しました。" {
+			t.Fatalf("after changing the password: %q", msg)
+		}
+	}
+
+	signIn("admin", oneTime)
+	if p := path(); p != "/login/mfa/setup" {
+		t.Fatalf("administrator's first sign-in lands on %s, want MFA enrolment", p)
+	}
+	code, _ := auth.TOTPCode(text(`[data-testid="totp-secret"]`), e.clock.Now())
+	fill(map[string]string{"code": code})
+	submit(`form[action="/login/mfa/setup"] button[type="submit"]`)
+	if codes := text(`[data-testid="recovery-codes"]`); strings.Count(codes, "-") != 10 {
+		t.Fatalf("recovery codes: %q", codes)
+	}
+	submit(`a.button.primary`) // 続ける
+	newPassword(oneTime, "副町長室の鍵は総務課の金庫の中")
+
+	if err := chromedp.Do(ctx, chromedp.Navigate(e.srv.URL+"/admin/users/new")); err != nil {
+		t.Fatal(err)
+	}
+	fill(map[string]string{"login_id": "k-tanaka", "name": "田中 恵子", "name_kana": "タナカ ケイコ", "email": "k-tanaka@town.example"})
+	if err := chromedp.Do(ctx, chromedp.SetValue(chromedp.ID("unit_id"), itoa(unit.ID))); err != nil {
+		t.Fatal(err)
+	}
+	submit(`form[action="/admin/users"] button[type="submit"]`)
+	if h1 := text("main h1"); h1 != "田中 恵子" {
+		t.Fatalf("after creating the user the page shows %q", h1)
+	}
+	staffPassword := text(`[data-testid="one-time-password"]`)
+
+	submit(`form[action="/logout"] button`)
+	if p := path(); p != "/login" {
+		t.Fatalf("after signing out at %s", p)
+	}
+	signIn("k-tanaka", staffPassword)
+	newPassword(staffPassword, "税務課の窓口は朝八時半から開きます")
+	if err := chromedp.Do(ctx, chromedp.Navigate(e.srv.URL+"/")); err != nil {
+		t.Fatal(err)
+	}
+	if h1 := text("main h1"); h1 != "田中 恵子 さん、こんにちは" {
+		t.Errorf("staff member's home: %q", h1)
+	} // Everything above is in the audit trail, and the chain holds.
+	check, err := e.db.VerifyAudit(context.Background())
+	if err != nil || check.BrokenID != 0 || check.Events < 10 {
+		t.Errorf("audit trail after the session: %+v, %v", check, err)
 	}
 }

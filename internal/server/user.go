@@ -108,16 +108,23 @@ func (h *handler) userCreate(w http.ResponseWriter, r *http.Request) {
 	http.Redirect(w, r, "/admin/users/"+strconv.FormatInt(u.ID, 10), http.StatusSeeOther)
 }
 
+// pathUser is the account named by the path's {id}; when there is none it has answered already.
+func (h *handler) pathUser(w http.ResponseWriter, r *http.Request) (isms.User, bool) {
+	id, err := pathID(r)
+	if err == nil {
+		var u isms.User
+		if u, err = h.db.FindUserByID(r.Context(), isms.ActorFrom(r.Context()), id); err == nil {
+			return u, true
+		}
+	}
+	h.fail(w, r, err)
+	return isms.User{}, false
+}
+
 func (h *handler) userShow(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
-	id, err := pathID(r)
-	if err != nil {
-		h.fail(w, r, err)
-		return
-	}
-	u, err := h.db.FindUserByID(ctx, isms.ActorFrom(ctx), id)
-	if err != nil {
-		h.fail(w, r, err)
+	u, ok := h.pathUser(w, r)
+	if !ok {
 		return
 	}
 	oneTime := h.sessions.PopString(ctx, sessOneTime)
@@ -128,15 +135,8 @@ func (h *handler) userShow(w http.ResponseWriter, r *http.Request) {
 }
 
 func (h *handler) userEdit(w http.ResponseWriter, r *http.Request) {
-	ctx := r.Context()
-	id, err := pathID(r)
-	if err != nil {
-		h.fail(w, r, err)
-		return
-	}
-	u, err := h.db.FindUserByID(ctx, isms.ActorFrom(ctx), id)
-	if err != nil {
-		h.fail(w, r, err)
+	u, ok := h.pathUser(w, r)
+	if !ok {
 		return
 	}
 	h.renderUserForm(w, r, http.StatusOK, web.UserForm{ID: u.ID, Input: isms.UserInput{

@@ -1,0 +1,2 @@
+DROP INDEX audit_events_action_idx;
+DROP INDEX audit_events_actor_label_idx;
