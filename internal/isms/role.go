@@ -31,10 +31,11 @@ func (r Role) Valid() bool {
 type Permission int
 
 const (
-	PermManageUsers    Permission = iota + 1 // create, edit, suspend accounts; reset passwords and MFA
-	PermManageSettings                       // portal-wide settings such as which roles need MFA
-	PermViewAuditTrail                       // read the audit trail
-	PermViewAllUnits                         // read every unit's records
+	PermManageUsers        Permission = iota + 1 // create, edit, suspend accounts; reset passwords and MFA
+	PermManageSettings                           // portal-wide settings such as which roles need MFA
+	PermViewAuditTrail                           // read the audit trail
+	PermViewAllUnits                             // read every unit's records
+	PermManageOrganisation                       // units, people, security roles, assignments, rotations
 )
 
 var permissions = map[Permission][]Role{
@@ -43,4 +44,6 @@ var permissions = map[Permission][]Role{
 	// Administrators do not review the trail of their own actions (segregation of duties).
 	PermViewAuditTrail: {RoleSecurityOffice, RoleCISO, RoleAuditor},
 	PermViewAllUnits:   {RoleSecurityOffice, RoleCISO, RoleAuditor},
+	// The security office keeps the organisation; administrators keep it as master data.
+	PermManageOrganisation: {RoleSecurityOffice, RoleSystemAdmin},
 }

@@ -160,28 +160,64 @@ func (db *DB) UseRecoveryCode(ctx context.Context, userID int64, hash []byte) (b
 	return tag.RowsAffected() == 1, nil
 }
 
-// FindActor builds the acting person of a request from their account: role, own unit and scope.
-// The session's epoch must still match the account's; an account that is no longer active, or
-// whose credentials or rights changed since the session began, is ENOTFOUND (signed out).
-func (db *DB) FindActor(ctx context.Context, userID int64, epoch int) (isms.Actor, error) {
+// FindActor builds the actor of a signed-in person for one request on day today: their account,
+// and their scope from the organisation as it stands that day. The scope is the unit they are
+// posted to, the units their security roles cover (a 管理者 their 課 and its 係, a 責任者 the
+// whole 部局, the CISO and 統括 every unit), and the units those replaced in reorganisations.
+// An account that is no longer active, or whose credentials or rights changed since the session
+// began (epoch), is ENOTFOUND: the session ends.
+func (db *DB) FindActor(ctx context.Context, userID int64, epoch int, today time.Time) (isms.Actor, error) {
+	today = isms.Day(today)
 	var a isms.Actor
 	var status isms.UserStatus
 	var dbEpoch int
+	var allUnits bool
 	err := db.pool.QueryRow(ctx, `
-		SELECT id, login_id, display_name, role, coalesce(unit_id, 0), must_change_password,
-			totp_enrolled_at IS NOT NULL, lang, date_style, status, auth_epoch
-		FROM users WHERE id = $1`, userID).Scan(
+		SELECT u.id, u.login_id, u.display_name, u.role, coalesce(po.unit_id, u.unit_id, 0), u.must_change_password,
+			u.totp_enrolled_at IS NOT NULL, u.lang, u.date_style, u.status, u.auth_epoch,
+			EXISTS (SELECT 1 FROM role_assignments ra JOIN security_roles r ON r.code = ra.role_code
+				WHERE ra.person_id = p.id AND r.grants = 'all' AND `+activeOn("ra", "$2")+`)
+		FROM users u
+		LEFT JOIN people p ON p.user_id = u.id AND `+activeOn("p", "$2")+`
+		LEFT JOIN postings po ON po.person_id = p.id AND `+activeOn("po", "$2")+`
+		WHERE u.id = $1`, userID, today).Scan(
 		&a.UserID, &a.Label, &a.Name, &a.Role, &a.UnitID, &a.MustChangePassword,
-		&a.MFAEnrolled, &a.Lang, &a.DateStyle, &status, &dbEpoch)
+		&a.MFAEnrolled, &a.Lang, &a.DateStyle, &status, &dbEpoch, &allUnits)
 	if errors.Is(err, pgx.ErrNoRows) || (err == nil && (status != isms.UserActive || dbEpoch != epoch)) {
 		return isms.Actor{}, isms.Errorf(isms.ENOTFOUND, "session no longer valid")
 	}
 	if err != nil {
 		return isms.Actor{}, wrap("find actor", err)
 	}
-	a.AllUnits = a.Can(isms.PermViewAllUnits)
-	if a.UnitID != 0 {
-		a.UnitIDs = []int64{a.UnitID}
+	a.AllUnits = allUnits || a.Can(isms.PermViewAllUnits)
+	if a.AllUnits {
+		return a, nil
 	}
-	return a, nil
+	rows, err := db.pool.Query(ctx, `
+		WITH RECURSIVE
+		held AS (
+			SELECT ra.unit_id, r.grants FROM role_assignments ra
+			JOIN security_roles r ON r.code = ra.role_code
+			JOIN people p ON p.id = ra.person_id
+			WHERE p.user_id = $1 AND ra.unit_id IS NOT NULL AND r.grants IN ('unit', 'subtree')
+				AND `+activeOn("ra", "$2")+` AND `+activeOn("p", "$2")+`),
+		below(id) AS (
+			SELECT unit_id FROM held WHERE grants = 'subtree'
+			UNION SELECT u.id FROM units u JOIN below b ON u.parent_id = b.id),
+		seen(id) AS (
+			SELECT id FROM below
+			UNION SELECT unit_id FROM held WHERE grants = 'unit'
+			UNION SELECT nullif($3::bigint, 0)
+			UNION SELECT u.id FROM units u JOIN seen s ON u.successor_id = s.id)
+		SELECT id FROM seen WHERE id IS NOT NULL ORDER BY id`, a.UserID, today, a.UnitID)
+	if err != nil {
+		return isms.Actor{}, wrap("find actor scope", err)
+	}
+	a.UnitIDs, err = pgx.CollectRows(rows, pgx.RowTo[int64])
+	return a, wrap("find actor scope", err)
+}
+
+// activeOn is the SQL condition that the row of alias t holds on the day in parameter day.
+func activeOn(t, day string) string {
+	return t + ".valid_from <= " + day + "::date AND (" + t + ".valid_to IS NULL OR " + t + ".valid_to >= " + day + "::date)"
 }

@@ -83,7 +83,8 @@ var system = isms.SystemActor("test")
 
 func (e *testEnv) createUnit(t *testing.T, code, name string) isms.Unit {
 	t.Helper()
-	u, err := e.db.CreateUnit(context.Background(), system, isms.Unit{Code: code, Name: name})
+	day := time.Date(2020, 4, 1, 0, 0, 0, 0, time.UTC)
+	u, err := e.db.CreateUnit(context.Background(), system, isms.UnitInput{Code: code, Name: name, Type: isms.UnitSection, InScope: true, ValidFrom: &day})
 	if err != nil {
 		t.Fatal(err)
 	}

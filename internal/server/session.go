@@ -34,7 +34,7 @@ func (h *handler) authenticate(next http.Handler) http.Handler {
 			next.ServeHTTP(w, r)
 			return
 		}
-		actor, err := h.db.FindActor(ctx, id, h.sessions.GetInt(ctx, sessEpoch))
+		actor, err := h.db.FindActor(ctx, id, h.sessions.GetInt(ctx, sessEpoch), h.now())
 		if isms.ErrorCode(err) == isms.ENOTFOUND {
 			if err := h.sessions.Destroy(ctx); err != nil {
 				h.fail(w, r, err)

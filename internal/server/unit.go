@@ -15,7 +15,12 @@ func (h *handler) unitShow(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, err)
 		return
 	}
-	u, members, err := h.db.FindUnit(ctx, isms.ActorFrom(ctx), id)
+	u, err := h.db.FindUnit(ctx, isms.ActorFrom(ctx), id)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	members, err := h.db.FindUnitMembers(ctx, u.ID, h.now())
 	if err != nil {
 		h.fail(w, r, err)
 		return
