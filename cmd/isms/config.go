@@ -26,6 +26,9 @@ type config struct {
 	// Sessions end after SessionIdle without use (ISMS_SESSION_IDLE) and SessionLifetime after
 	// sign-in (ISMS_SESSION_LIFETIME).
 	SessionIdle, SessionLifetime time.Duration
+	// Demo (ISMS_DEMO) loads the fictional demo town at the very first start, into an empty
+	// organisation. A real town sets it to false before that start.
+	Demo bool
 }
 
 // configError names the variable that is wrong; it is printed as the single line at start-up.
@@ -42,6 +45,7 @@ func loadConfig(getenv func(string) string) (config, error) {
 		LogFormat:       "text",
 		SessionIdle:     30 * time.Minute,
 		SessionLifetime: 12 * time.Hour,
+		Demo:            true,
 	}
 	str := func(name string, dst *string) {
 		if v := strings.TrimSpace(getenv(name)); v != "" {
@@ -89,6 +93,13 @@ func loadConfig(getenv func(string) string) (config, error) {
 		}
 		c.SecureCookies = b
 	}
+	if v := strings.TrimSpace(getenv("ISMS_DEMO")); v != "" {
+		b, err := strconv.ParseBool(v)
+		if err != nil {
+			return c, &configError{"ISMS_DEMO", fmt.Sprintf("%q is not true or false", v)}
+		}
+		c.Demo = b
+	}
 	if c.LogFormat != "text" && c.LogFormat != "json" {
 		return c, &configError{"ISMS_LOG_FORMAT", fmt.Sprintf("%q is not text or json", c.LogFormat)}
 	}
@@ -130,6 +141,7 @@ func (c config) LogValue() slog.Value {
 		slog.Bool("secret_key_from_env", c.SecretKey != ""),
 		slog.Duration("session_idle", c.SessionIdle),
 		slog.Duration("session_lifetime", c.SessionLifetime),
+		slog.Bool("demo", c.Demo),
 	)
 }
 

@@ -18,7 +18,7 @@ func TestLoadConfigDefaults(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := config{Addr: "127.0.0.1:8080", DataDir: "./var", BaseURL: "http://127.0.0.1:8080", LogFormat: "text",
-		SessionIdle: 30 * time.Minute, SessionLifetime: 12 * time.Hour}
+		SessionIdle: 30 * time.Minute, SessionLifetime: 12 * time.Hour, Demo: true}
 	if c != want {
 		t.Errorf("defaults = %+v, want %+v", c, want)
 	}
@@ -41,6 +41,9 @@ func TestLoadConfigValues(t *testing.T) {
 	if c.SecureCookies {
 		t.Error("ISMS_SECURE_COOKIES=false did not override the https default")
 	}
+	if c, _ = loadConfig(env(map[string]string{"ISMS_DEMO": "false"})); c.Demo {
+		t.Error("ISMS_DEMO=false did not turn the demo off")
+	}
 	c, _ = loadConfig(env(map[string]string{"ISMS_ADDR": "0.0.0.0:8080"}))
 	if c.BaseURL != "http://localhost:8080" {
 		t.Errorf("base URL for a wildcard address = %q", c.BaseURL)
@@ -60,6 +63,7 @@ func TestBadConfigurationExitsWithTwo(t *testing.T) {
 		{"ISMS_SESSION_IDLE", "soon"},
 		{"ISMS_SESSION_LIFETIME", "10s"},
 		{"ISMS_SECRET_KEY", "hunter2"},
+		{"ISMS_DEMO", "sometimes"},
 	} {
 		var stdout, stderr bytes.Buffer
 		code := run(context.Background(), nil, env(map[string]string{tc.name: tc.value}), &stdout, &stderr)

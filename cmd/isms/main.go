@@ -4,6 +4,7 @@
 //	isms migrate up|down [N]|version
 //	isms user create --login ID --name NAME --role ROLE [--unit CODE]
 //	isms audit verify            check the audit trail's hash chain
+//	isms seed demo               load the fictional demo town into an empty organisation
 //
 // Configuration comes from ISMS_* environment variables; see the README.
 package main
@@ -37,6 +38,7 @@ const usage = `usage:
   isms user create --login ID --name NAME --role ROLE [--unit CODE]
                                     add an account; prints its one-time password
   isms audit verify                 check the audit trail's hash chain
+  isms seed demo                    load the fictional demo town (みどり町) into an empty organisation
 `
 
 // run is the whole program, with its environment passed in so that tests can drive it.
@@ -60,6 +62,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return userCmd(ctx, cfg, log, args, stdout, stderr)
 	case "audit":
 		return auditCmd(ctx, cfg, log, args, stdout, stderr)
+	case "seed":
+		return seedCmd(ctx, cfg, log, args, stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return exitOK

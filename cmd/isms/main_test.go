@@ -98,7 +98,7 @@ func fetch(t *testing.T, u string) string {
 
 // The newcomer's path: with no database configured the portal creates its own cluster in the
 // data folder, serves the Japanese landing page, stops cleanly (exit 0) on the signal, and a
-// second start finds the same data.
+// second start finds the same data. The demo town is turned off, and nothing of it is loaded.
 func TestServeWithPrivateCluster(t *testing.T) {
 	dir, err := os.MkdirTemp("", "isms-serve-")
 	if err != nil {
@@ -106,7 +106,7 @@ func TestServeWithPrivateCluster(t *testing.T) {
 	}
 	defer os.RemoveAll(dir)
 	os.Chmod(dir, 0o755)
-	vars := map[string]string{"ISMS_DATA_DIR": dir + "/var"}
+	vars := map[string]string{"ISMS_DATA_DIR": dir + "/var", "ISMS_DEMO": "false"}
 
 	base, stop, out := startPortal(t, vars)
 	if body := fetch(t, base+"/"); !strings.Contains(body, "情報セキュリティ管理ポータル") {
@@ -118,6 +118,9 @@ func TestServeWithPrivateCluster(t *testing.T) {
 	// The first start creates the first administrator and shows its one-time password once.
 	if !strings.Contains(out.String(), "ログインID / login:               admin") || !strings.Contains(out.String(), "一時パスワード / one-time password: ") {
 		t.Errorf("first start did not print the first administrator:\n%s", out)
+	}
+	if strings.Contains(out.String(), "demo town") {
+		t.Errorf("ISMS_DEMO=false, yet the demo town was loaded:\n%s", out)
 	}
 	if code := stop(); code != 0 {
 		t.Fatalf("exit %d after the stop signal:\n%s", code, out)
@@ -136,7 +139,9 @@ func TestServeWithPrivateCluster(t *testing.T) {
 		t.Fatalf("second run: exit %d", code)
 	}
 
-	// The audit trail holds the first start's migration and the administrator's creation, and verifies.
+	// The audit trail holds the first start's migration and the administrator's creation, and
+	// verifies: no demo town either at the first start (turned off) or at the second (not the first
+	// start any more, though the organisation is still empty).
 	var stdout, stderr bytes.Buffer
 	if code := run(context.Background(), []string{"audit", "verify"}, env(vars), &stdout, &stderr); code != 0 || stdout.String() != "ok 2 events\n" {
 		t.Errorf("audit verify: exit %d, %q %q", code, stdout.String(), stderr.String())

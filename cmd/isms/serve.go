@@ -69,9 +69,18 @@ func serve(ctx context.Context, cfg config, log *slog.Logger, stdout io.Writer) 
 		log.Error("secret key", "err", err)
 		return exitFailed
 	}
+	// The very first start is the one that finds no account; it also loads the demo town.
+	accounts, err := db.CountUsers(ctx)
+	if err != nil {
+		log.Error("database", "err", err)
+		return exitFailed
+	}
 	if err := firstAdministrator(ctx, db, stdout); err != nil {
 		log.Error("first administrator", "err", err)
 		return exitFailed
+	}
+	if accounts == 0 && cfg.Demo {
+		loadDemo(ctx, db, log)
 	}
 	go deleteExpiredSessions(ctx, db, log)
 

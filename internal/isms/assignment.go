@@ -132,3 +132,12 @@ type Warning struct {
 	PersonID   int64
 	PersonName string
 }
+
+// AssignmentFilter selects assignments. A zero Day means any time; the other fields, when not
+// zero, narrow to one unit, person or role.
+type AssignmentFilter struct {
+	Day      time.Time
+	UnitID   int64
+	PersonID int64
+	RoleCode SecurityRoleCode
+}

@@ -32,7 +32,7 @@ var AuditActions = []string{
 	"user.create", "user.update", "user.suspend", "user.reactivate", "user.retire",
 	"user.reset_password", "user.reset_mfa",
 	"user.change_password", "user.update_preferences", "user.enrol_mfa", "user.new_recovery_codes",
-	"unit.create", "setting.update", "schema.migrate",
+	"unit.create", "unit.update", "unit.close", "setting.update", "schema.migrate",
 }
 
 // AuditEntityTypes lists the kinds of record the trail names, for the viewer's filter; each has

@@ -1,6 +1,7 @@
 package isms
 
 import (
+	"fmt"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -26,6 +27,9 @@ type Rotation struct {
 	AppliedAt     *time.Time     `json:"applied_at"`
 	Version       int            `json:"version"`
 	Lines         []RotationLine `json:"lines"`
+
+	AppliedBy string `json:"-"` // the name of who applied it
+	LineCount int    `json:"-"` // in lists, which carry no lines
 }
 
 // RotationLineKind is what one line of a rotation does.
@@ -37,9 +41,11 @@ const (
 	LineStartRole RotationLineKind = "start_role" // give the person RoleCode for UnitID
 )
 
-// RotationLine is one move or hand-over of a rotation.
+// RotationLine is one move or hand-over of a rotation. For an end_role line, UnitID and RoleCode
+// are those of the assignment it ends.
 type RotationLine struct {
 	ID           int64            `json:"id"`
+	No           int              `json:"no"` // its number on the sheet: moves first, then hand-overs, each in the order entered
 	Kind         RotationLineKind `json:"kind"`
 	PersonID     int64            `json:"person_id"`
 	UnitID       int64            `json:"unit_id"`
@@ -48,9 +54,54 @@ type RotationLine struct {
 	Acting       bool             `json:"acting"`
 	Note         string           `json:"note"`
 
-	PersonName string `json:"-"`
-	UnitName   string `json:"-"`
-	RoleName   string `json:"-"`
+	PersonName   string       `json:"-"`
+	UnitName     string       `json:"-"`
+	FromUnitName string       `json:"-"` // a move's unit the day before
+	Role         SecurityRole `json:"-"`
+}
+
+// Validate checks what a line needs before the organisation is looked at: a move a person and a
+// unit, an end_role the assignment, a start_role a person and a role. The keys name catalogue
+// messages; the fields are those of the line forms.
+func (l RotationLine) Validate() FieldErrors {
+	fe := FieldErrors{}
+	switch l.Kind {
+	case LineMove:
+		fe.Check(l.PersonID != 0, "person_id", "validation.choose")
+		fe.Check(l.UnitID != 0, "unit_id", "validation.choose")
+	case LineEndRole:
+		fe.Check(l.AssignmentID != 0, "assignment_id", "validation.choose")
+	case LineStartRole:
+		fe.Check(l.PersonID != 0, "person_id", "validation.choose")
+		fe.Check(l.RoleCode != "", "role_code", "validation.choose")
+	default:
+		fe.Check(false, "kind", "validation.choose")
+	}
+	fe.Check(utf8.RuneCountInString(l.Note) <= 100, "note", "validation.too_long")
+	return fe
+}
+
+// RotationLineError is what stops one line of a rotation: No is the line's number on the sheet (0
+// for the rotation as a whole), Key a catalogue message.
+type RotationLineError struct {
+	No     int
+	LineID int64
+	Key    string
+}
+
+// RotationError lists every line that stops a rotation from being applied. Nothing is applied
+// while there is one.
+type RotationError struct {
+	Lines []RotationLineError
+}
+
+func (e *RotationError) Error() string {
+	return fmt.Sprintf("isms invalid: %d lines of the rotation cannot be applied", len(e.Lines))
+}
+
+// Unwrap makes ErrorCode report EINVALID.
+func (e *RotationError) Unwrap() error {
+	return &Error{Code: EINVALID, Message: "the rotation cannot be applied"}
 }
 
 // RotationInput is the heading of a rotation.

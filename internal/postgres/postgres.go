@@ -88,9 +88,13 @@ type querier interface {
 	QueryRow(ctx context.Context, sql string, args ...any) pgx.Row
 }
 
-func isUniqueViolation(err error) bool {
+func isUniqueViolation(err error) bool { return hasCode(err, "23505") }
+
+func isForeignKeyViolation(err error) bool { return hasCode(err, "23503") }
+
+func hasCode(err error, code string) bool {
 	pgErr, ok := errors.AsType[*pgconn.PgError](err)
-	return ok && pgErr.Code == "23505"
+	return ok && pgErr.Code == code
 }
 
 // wrap names the operation on an error, keeping the isms code in the chain for the web layer.

@@ -227,3 +227,18 @@ func (db *DB) FindUnitByCode(ctx context.Context, code string) (isms.Unit, error
 	}
 	return u, wrap("find unit by code", err)
 }
+
+// FindUnitHistory returns the newest limit events of a unit's change history (its audit-trail
+// events), newest first, with the id to page on in the audit trail viewer (0 when there are no
+// more). Those who review the trail and those who keep the organisation may read it, for units
+// within their scope; a unit outside the scope is ENOTFOUND, as for FindUnit.
+func (db *DB) FindUnitHistory(ctx context.Context, actor isms.Actor, unitID int64, limit int) ([]isms.AuditEvent, int64, error) {
+	if !actor.Can(isms.PermViewAuditTrail) && !actor.Can(isms.PermManageOrganisation) {
+		return nil, 0, isms.Errorf(isms.EFORBIDDEN, "not permitted")
+	}
+	if !actor.Sees(unitID) {
+		return nil, 0, isms.Errorf(isms.ENOTFOUND, "unit %d not found", unitID)
+	}
+	events, next, err := db.findAuditEvents(ctx, isms.AuditFilter{EntityType: "unit", EntityID: idString(unitID), Limit: limit})
+	return events, next, wrap("find unit history", err)
+}

@@ -52,7 +52,55 @@ func (h *handler) routes() http.Handler {
 			r.Get("/profile/recovery-codes", h.recoveryCodesShow)
 			r.Post("/profile/recovery-codes", h.recoveryCodesCreate)
 
+			// The organisation: every signed-in person reads it; units are kept by the security office.
+			r.Get("/org", h.orgShow)
+			r.Get("/org/matrix", h.orgMatrix)
+			r.Get("/org/contacts", h.orgContacts)
 			r.Get("/units/{id}", h.unitShow)
+			r.With(h.requirePermission(isms.PermManageOrganisation)).Group(func(r chi.Router) {
+				r.Get("/units/new", h.unitNew)
+				r.Post("/units", h.unitCreate)
+				r.Get("/units/{id}/edit", h.unitEdit)
+				r.Post("/units/{id}", h.unitUpdate)
+				r.Get("/units/{id}/close", h.unitCloseShow)
+				r.Post("/units/{id}/close", h.unitClose)
+			})
+
+			// People (職員等), the security roles and who holds them. A person's page is scoped to
+			// those who see the person's unit; the roles are read by everyone.
+			r.Get("/people/{id}", h.personShow)
+			r.Get("/org/roles", h.roleList)
+			r.With(h.requirePermission(isms.PermManageOrganisation)).Group(func(r chi.Router) {
+				r.Get("/people", h.personList)
+				r.Get("/people/new", h.personNew)
+				r.Post("/people", h.personCreate)
+				r.Get("/people/{id}/edit", h.personEdit)
+				r.Post("/people/{id}", h.personUpdate)
+				r.Get("/people/{id}/move", h.personMoveShow)
+				r.Post("/people/{id}/move", h.personMove)
+				r.Get("/people/{id}/account", h.personAccountShow)
+				r.Post("/people/{id}/account", h.personAccount)
+				r.Get("/org/roles/{code}/edit", h.roleEdit)
+				r.Post("/org/roles/{code}", h.roleUpdate)
+				r.Get("/assignments/new", h.assignmentNew)
+				r.Post("/assignments", h.assignmentCreate)
+				r.Get("/assignments/{id}/edit", h.assignmentEdit)
+				r.Post("/assignments/{id}", h.assignmentUpdate)
+				r.Post("/assignments/{id}/end", h.assignmentEnd)
+			})
+
+			// Personnel rotations (人事異動): prepared as a sheet, applied at once.
+			r.With(h.requirePermission(isms.PermManageOrganisation)).Group(func(r chi.Router) {
+				r.Get("/rotations", h.rotationList)
+				r.Get("/rotations/new", h.rotationNew)
+				r.Post("/rotations", h.rotationCreate)
+				r.Get("/rotations/{id}", h.rotationShow)
+				r.Post("/rotations/{id}", h.rotationUpdate)
+				r.Post("/rotations/{id}/delete", h.rotationDelete)
+				r.Post("/rotations/{id}/lines", h.rotationLineCreate)
+				r.Post("/rotations/{id}/lines/{line}/delete", h.rotationLineDelete)
+				r.Post("/rotations/{id}/apply", h.rotationApply)
+			})
 
 			r.With(h.requirePermission(isms.PermViewAuditTrail)).Get("/audit", h.auditList)
 

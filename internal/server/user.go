@@ -127,11 +127,22 @@ func (h *handler) userShow(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
+	// The person linked to the account, whose posting and roles make its scope.
+	var person *isms.Person
+	p, err := h.db.FindPersonByUser(ctx, isms.ActorFrom(ctx), u.ID, h.now())
+	switch isms.ErrorCode(err) {
+	case "":
+		person = &p
+	case isms.ENOTFOUND:
+	default:
+		h.fail(w, r, err)
+		return
+	}
 	oneTime := h.sessions.PopString(ctx, sessOneTime)
 	if oneTime != "" {
 		w.Header().Set("Cache-Control", "no-store")
 	}
-	h.render(w, r, http.StatusOK, web.UserPage(u, oneTime))
+	h.render(w, r, http.StatusOK, web.UserPage(u, oneTime, person))
 }
 
 func (h *handler) userEdit(w http.ResponseWriter, r *http.Request) {

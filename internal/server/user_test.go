@@ -87,30 +87,6 @@ func TestCrossOriginPostsToForms(t *testing.T) {
 	}
 }
 
-// A staff member sees their own unit and gets 404 for another's, exactly as for one that does
-// not exist; the security office sees both.
-func TestUnitScope(t *testing.T) {
-	e := newEnv(t)
-	tax := e.createUnit(t, "110", "税務課")
-	residents := e.createUnit(t, "120", "住民生活課")
-	staff, _ := e.loginAs(t, "tanaka", isms.RoleStaff, tax.ID)
-	if res, body := get(t, staff, e.srv.URL+"/units/"+itoa(tax.ID)); res.StatusCode != http.StatusOK || !strings.Contains(body, "試験 tanaka") {
-		t.Errorf("own unit: %d", res.StatusCode)
-	}
-	_, missing := get(t, staff, e.srv.URL+"/units/999999")
-	res, body := get(t, staff, e.srv.URL+"/units/"+itoa(residents.ID))
-	if res.StatusCode != http.StatusNotFound || body == "" || strings.Contains(body, "住民生活課") {
-		t.Errorf("another unit: %d", res.StatusCode)
-	}
-	if strings.ReplaceAll(body, itoa(residents.ID), "999999") != missing {
-		t.Error("another unit's 404 differs from a missing unit's")
-	}
-	office, _ := e.loginAs(t, "sato", isms.RoleSecurityOffice, 0)
-	if res, _ := get(t, office, e.srv.URL+"/units/"+itoa(residents.ID)); res.StatusCode != http.StatusOK {
-		t.Errorf("security office, another unit: %d", res.StatusCode)
-	}
-}
-
 func TestAdministratorManagesAccounts(t *testing.T) {
 	e := newEnv(t)
 	unit := e.createUnit(t, "110", "税務課")
