@@ -410,6 +410,7 @@ var en = map[string]string{
 	"unit.children":                "Units under it",
 	"unit.predecessors":            "Predecessors (units whose records it took over)",
 	"unit.employment":              "Employment type",
+	"unit.assign":                  "Assign a role in this unit",
 	"unit.holders":                 "Security roles of this unit",
 	"unit.no_holders":              "Nobody holds a security role for this unit.",
 	"unit.section.assets":          "Information assets",

@@ -412,6 +412,7 @@ var ja = map[string]string{
 	"unit.children":                "配下の組織",
 	"unit.predecessors":            "前身の組織 (記録を引き継いだ組織)",
 	"unit.employment":              "任用区分",
+	"unit.assign":                  "この組織の役割を割り当てる",
 	"unit.holders":                 "この組織の情報セキュリティに関する役割",
 	"unit.no_holders":              "この組織について役割を割り当てられた人はいません。",
 	"unit.section.assets":          "情報資産",

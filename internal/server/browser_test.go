@@ -2,6 +2,7 @@ package server_test
 
 import (
 	"context"
+	"net/http"
 	"net/url"
 	"strings"
 	"testing"
@@ -186,5 +187,79 @@ func TestBrowserFirstAdministratorAddsStaff(t *testing.T) {
 	check, err := e.db.VerifyAudit(context.Background())
 	if err != nil || check.BrokenID != 0 || check.Events < 10 {
 		t.Errorf("audit trail after the session: %+v, %v", check, err)
+	}
+}
+
+// The security office appoints a new 情報セキュリティ管理者 for 税務課 in the browser; the chart and
+// the unit page show them, and their own account can act for 税務課 from its next request.
+func TestBrowserOfficeAppointsSectionManager(t *testing.T) {
+	e := newEnv(t)
+	general := e.orgUnit(t, "100", "総務課", isms.UnitSection, 0)
+	tax := e.orgUnit(t, "110", "税務課", isms.UnitSection, 0)
+	kato := e.orgPerson(t, "加藤 花子", "0123-45-1102", general.ID)
+	katoClient := e.orgSignInAsPerson(t, "kato", kato)
+	if res, _ := get(t, katoClient, e.srv.URL+"/units/"+itoa(tax.ID)); res.StatusCode != http.StatusNotFound {
+		t.Fatalf("before the appointment 加藤 gets %d for 税務課, want 404", res.StatusCode)
+	}
+	_, secret := e.createUser(t, "office", isms.RoleSecurityOffice, general.ID, true)
+
+	ctx := browsertest.New(t)
+	run := func(what string, actions ...chromedp.Action[chromedp.Void]) {
+		t.Helper()
+		if err := chromedp.Do(ctx, actions...); err != nil {
+			t.Fatalf("%s: %v", what, err)
+		}
+	}
+	click := func(sel string) {
+		t.Helper()
+		if _, err := chromedp.RunResponse(ctx, chromedp.Click(chromedp.CSS(sel))); err != nil {
+			t.Fatalf("click %s: %v", sel, err)
+		}
+	}
+	text := func(sel string) string {
+		t.Helper()
+		s, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(sel)))
+		if err != nil {
+			t.Fatalf("reading %s: %v", sel, err)
+		}
+		return strings.Join(strings.Fields(s), " ")
+	}
+	code, _ := auth.TOTPCode(secret, e.clock.Now())
+	run("sign in", chromedp.Navigate(e.srv.URL+"/login"),
+		chromedp.SendKeys(chromedp.ID("login_id"), "office"), chromedp.SendKeys(chromedp.ID("password"), testPassword))
+	click(`form[action="/login"] button[type="submit"]`)
+	run("second factor", chromedp.SendKeys(chromedp.ID("code"), code))
+	click(`form[action="/login/mfa"] button[type="submit"]`)
+
+	// From the unit page to the assignment form, with the unit chosen already.
+	run("open 税務課", chromedp.Navigate(e.srv.URL+"/units/"+itoa(tax.ID)))
+	if h1 := text("main h1"); !strings.Contains(h1, "税務課") {
+		t.Fatalf("unit page heading %q", h1)
+	}
+	click(`a[href="/assignments/new?unit=` + itoa(tax.ID) + `"]`)
+	run("fill the form",
+		chromedp.SetValue(chromedp.ID("person_id"), itoa(kato.ID)),
+		chromedp.SetValue(chromedp.ID("role_code"), string(isms.RoleCodeISM)),
+		chromedp.SetValue(chromedp.ID("valid_from"), "2026-11-25"))
+	click(`form[action="/assignments"] button[type="submit"]`)
+	if flash := text(".alert-ok"); flash == "" {
+		t.Errorf("no confirmation after saving")
+	}
+
+	run("open the chart", chromedp.Navigate(e.srv.URL+"/org"))
+	if unit := text(`#unit-` + itoa(tax.ID)); !strings.Contains(unit, "情報セキュリティ管理者") || !strings.Contains(unit, "加藤 花子") {
+		t.Errorf("the chart's 税務課 reads %q", unit)
+	}
+	if warnings := text("main"); strings.Contains(warnings, "税務課 に情報セキュリティ管理者が設定されていません") {
+		t.Error("the chart still warns that 税務課 has no manager")
+	}
+	run("open 税務課 again", chromedp.Navigate(e.srv.URL+"/units/"+itoa(tax.ID)))
+	if page := text("main"); !strings.Contains(page, "加藤 花子") {
+		t.Errorf("the unit page does not name the new manager: %q", page)
+	}
+
+	// 加藤's own session, unchanged, now reaches 税務課.
+	if res, body := get(t, katoClient, e.srv.URL+"/units/"+itoa(tax.ID)); res.StatusCode != http.StatusOK || !strings.Contains(body, "税務課") {
+		t.Errorf("after the appointment 加藤 gets %d for 税務課", res.StatusCode)
 	}
 }
