@@ -1372,7 +1372,7 @@ func AssignmentFormPage(f AssignmentForm) templ.Component {
 					return templ_7745c5c3_Err
 				}
 				templ_7745c5c3_Err = personSelectField("unit_id", t(ctx, "assignment.unit"), itoa(f.Input.UnitID), "assignment.unit.hint",
-					personUnitOptions(f.Units, f.Today, option{"0", t(ctx, "assignment.unit.town")}), f.Errors).Render(ctx, templ_7745c5c3_Buffer)
+					unitOptions(f.Units, f.Today, option{"0", t(ctx, "assignment.unit.town")}), f.Errors).Render(ctx, templ_7745c5c3_Buffer)
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}

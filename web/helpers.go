@@ -79,10 +79,14 @@ func roleOptions(ctx context.Context) []option {
 	return opts
 }
 
-func unitOptions(ctx context.Context, units []isms.Unit) []option {
-	opts := []option{{"0", t(ctx, "unit.none")}}
+// unitOptions are the units that exist on day or later, after first (such as "none" or "all"):
+// closed units take no new accounts, postings or roles. A zero day offers every unit.
+func unitOptions(units []isms.Unit, day time.Time, first option) []option {
+	opts := []option{first}
 	for _, u := range units {
-		opts = append(opts, option{itoa(u.ID), u.Code + " " + u.Name})
+		if u.To == nil || !u.To.Before(day) {
+			opts = append(opts, option{itoa(u.ID), u.Code + " " + u.Name})
+		}
 	}
 	return opts
 }

@@ -73,7 +73,7 @@ func (h *handler) renderUserForm(w http.ResponseWriter, r *http.Request, status 
 		h.fail(w, r, err)
 		return
 	}
-	form.Units = units
+	form.Units, form.Today = units, h.now()
 	h.render(w, r, status, web.UserFormPage(form))
 }
 
