@@ -18,6 +18,9 @@ type Actor struct {
 	// Scope: the units whose records the actor sees. AllUnits covers every unit.
 	AllUnits bool
 	UnitIDs  []int64
+	// ManagedUnitIDs are the units whose 情報セキュリティ管理者 or 責任者 the actor is: they approve
+	// requests and confirm the ledger there.
+	ManagedUnitIDs []int64
 
 	MustChangePassword bool
 	MFAEnrolled        bool
@@ -46,6 +49,19 @@ func (a Actor) Can(p Permission) bool {
 func (a Actor) Sees(unit int64) bool {
 	return a.AllUnits || slices.Contains(a.UnitIDs, unit)
 }
+
+// Edits reports whether the actor may register and change records of unit: the security office
+// everywhere, staff (and the 管理者 among them) in the units they see. The CISO and auditors read
+// and judge; they do not edit.
+func (a Actor) Edits(unit int64) bool {
+	if a.Can(PermEditAllRegisters) {
+		return true
+	}
+	return (a.Role == RoleStaff || a.System) && a.Sees(unit)
+}
+
+// Manages reports whether the actor is the 管理者 or 責任者 of unit.
+func (a Actor) Manages(unit int64) bool { return slices.Contains(a.ManagedUnitIDs, unit) }
 
 // CheckSeparation enforces segregation of duties (兼務の禁止): the person who asks for something
 // never approves it.

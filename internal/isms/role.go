@@ -31,11 +31,14 @@ func (r Role) Valid() bool {
 type Permission int
 
 const (
-	PermManageUsers        Permission = iota + 1 // create, edit, suspend accounts; reset passwords and MFA
-	PermManageSettings                           // portal-wide settings such as which roles need MFA
-	PermViewAuditTrail                           // read the audit trail
-	PermViewAllUnits                             // read every unit's records
-	PermManageOrganisation                       // units, people, security roles, assignments, rotations
+	PermManageUsers          Permission = iota + 1 // create, edit, suspend accounts; reset passwords and MFA
+	PermManageSettings                             // portal-wide settings such as which roles need MFA
+	PermViewAuditTrail                             // read the audit trail
+	PermViewAllUnits                               // read every unit's records
+	PermManageOrganisation                         // units, people, security roles, assignments, rotations
+	PermManageClassification                       // classification schemes, levels, handling restrictions
+	PermEditAllRegisters                           // register and edit records of every unit
+	PermGrantExceptions                            // permit a 例外措置 (the CISO)
 )
 
 var permissions = map[Permission][]Role{
@@ -46,4 +49,10 @@ var permissions = map[Permission][]Role{
 	PermViewAllUnits:   {RoleSecurityOffice, RoleCISO, RoleAuditor},
 	// The security office keeps the organisation; administrators keep it as master data.
 	PermManageOrganisation: {RoleSecurityOffice, RoleSystemAdmin},
+	// The classification is the policy's: kept by the security office, as master data also by
+	// administrators.
+	PermManageClassification: {RoleSecurityOffice, RoleSystemAdmin},
+	// The CISO and auditors read everything but register nothing: they judge what others record.
+	PermEditAllRegisters: {RoleSecurityOffice},
+	PermGrantExceptions:  {RoleCISO},
 }

@@ -190,9 +190,7 @@ func (db *DB) FindActor(ctx context.Context, userID int64, epoch int, today time
 		return isms.Actor{}, wrap("find actor", err)
 	}
 	a.AllUnits = allUnits || a.Can(isms.PermViewAllUnits)
-	if a.AllUnits {
-		return a, nil
-	}
+	// managed: the units under the actor's 管理者 and 責任者 roles, for whom they approve.
 	rows, err := db.pool.Query(ctx, `
 		WITH RECURSIVE
 		held AS (
@@ -208,12 +206,25 @@ func (db *DB) FindActor(ctx context.Context, userID int64, epoch int, today time
 			SELECT id FROM below
 			UNION SELECT unit_id FROM held WHERE grants = 'unit'
 			UNION SELECT nullif($3::bigint, 0)
-			UNION SELECT u.id FROM units u JOIN seen s ON u.successor_id = s.id)
-		SELECT id FROM seen WHERE id IS NOT NULL ORDER BY id`, a.UserID, today, a.UnitID)
+			UNION SELECT u.id FROM units u JOIN seen s ON u.successor_id = s.id),
+		managed(id) AS (
+			SELECT id FROM below
+			UNION SELECT u.id FROM units u JOIN managed m ON u.successor_id = m.id)
+		SELECT id, id IN (SELECT id FROM managed) FROM seen WHERE id IS NOT NULL ORDER BY id`, a.UserID, today, a.UnitID)
 	if err != nil {
 		return isms.Actor{}, wrap("find actor scope", err)
 	}
-	a.UnitIDs, err = pgx.CollectRows(rows, pgx.RowTo[int64])
+	var id int64
+	var managed bool
+	_, err = pgx.ForEachRow(rows, []any{&id, &managed}, func() error {
+		if !a.AllUnits {
+			a.UnitIDs = append(a.UnitIDs, id)
+		}
+		if managed {
+			a.ManagedUnitIDs = append(a.ManagedUnitIDs, id)
+		}
+		return nil
+	})
 	return a, wrap("find actor scope", err)
 }
 

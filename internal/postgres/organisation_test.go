@@ -135,6 +135,12 @@ func TestScopeFollowsTheOrganisation(t *testing.T) {
 			t.Errorf("%s: all=%v units=%v, want all=%v units=%v", tc.who, a.AllUnits, a.UnitIDs, tc.all, tc.sees)
 		}
 	}
+	if got := tw.scope(t, managerUser, "2026-11-25").ManagedUnitIDs; !sameIDs(got, []int64{tw.tax.ID, tw.taxTeam.ID}) {
+		t.Errorf("管理者 of 税務課 manages %v", got)
+	}
+	if got := tw.scope(t, staffUser, "2026-11-25").ManagedUnitIDs; len(got) != 0 {
+		t.Errorf("staff manage %v", got)
+	}
 	// Before the assignments began, the 管理者 saw only their own unit.
 	if a := tw.scope(t, managerUser, "2026-03-31"); !sameIDs(a.UnitIDs, []int64{tw.general.ID}) {
 		t.Errorf("管理者 before the assignment: %v", a.UnitIDs)

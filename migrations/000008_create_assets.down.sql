@@ -1,0 +1,16 @@
+DROP TABLE ledger_confirmations;
+DROP TABLE asset_requests;
+DROP TABLE rule_exceptions;
+DROP TABLE asset_restrictions;
+DROP TABLE asset_contents;
+DROP TABLE assets;
+DROP FUNCTION text_bigrams(text);
+DROP SEQUENCE asset_number_seq;
+DROP TABLE systems;
+DROP TABLE asset_types;
+DROP TABLE level_restrictions;
+DROP TABLE handling_restrictions;
+DROP TABLE classification_mappings;
+ALTER TABLE classification_schemes DROP CONSTRAINT classification_schemes_my_number_min_level_fkey;
+DROP TABLE classification_levels;
+DROP TABLE classification_schemes;
