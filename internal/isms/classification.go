@@ -26,7 +26,7 @@ type Scheme struct {
 	Active           bool    `json:"active"`
 	MyNumberMinLevel string  `json:"my_number_min_level"` // the lowest confidentiality for 特定個人情報
 	Version          int     `json:"version"`
-	Levels           []Level `json:"-"`
+	Levels           []Level `json:"-" db:"-"`
 }
 
 // Name is the scheme's name in lang.
