@@ -2,7 +2,7 @@
 SHELL := /bin/bash
 GO    ?= go
 
-.PHONY: help run build test test-deps generate audit migrate-new
+.PHONY: help run build test test-deps bench generate audit migrate-new
 
 ## help: list the targets
 help:
@@ -23,6 +23,10 @@ test: test-deps
 ## test-deps: make sure PostgreSQL server binaries and Chromium are on this machine
 test-deps:
 	@bash scripts/test-deps.sh
+
+## bench: measure the asset register at 1,000,000 assets (loaded once into var/bench or ISMS_BENCH_DATABASE_URL); prints BENCH lines
+bench:
+	@bash scripts/bench.sh
 
 ## generate: regenerate the templ components (*_templ.go)
 generate:

@@ -78,7 +78,8 @@ CREATE TABLE systems (
     name                 text NOT NULL CHECK (name <> ''),
     business             text NOT NULL DEFAULT '',
     unit_id              bigint NOT NULL REFERENCES units (id),
-    admin_person_id      bigint REFERENCES people (id),
+    admin_person_id      bigint REFERENCES people (id), -- 情報システム管理者: holds SYS_ADMIN for unit_id
+    operators            text NOT NULL DEFAULT '',      -- 情報システム担当者, vendor staff included
     zone                 text NOT NULL CHECK (zone IN ('MYNUMBER', 'LGWAN', 'INTERNET', 'OTHER')),
     hosting              text NOT NULL CHECK (hosting IN ('onpremises', 'datacenter', 'gov_cloud', 'lgwan_asp', 'public_cloud')),
     standard_system      boolean NOT NULL DEFAULT false,
@@ -101,6 +102,7 @@ CREATE TABLE systems (
     recovery_hours       integer CHECK (recovery_hours > 0),
     seismic_fixing       boolean NOT NULL DEFAULT false,
     flood_risk           text NOT NULL DEFAULT '',
+    documents            text NOT NULL DEFAULT '',      -- 構成図・仕様書: what exists and where it is kept
     replacement_due      date,
     warnings             text[] NOT NULL DEFAULT '{}',
     created_at           timestamptz NOT NULL DEFAULT now(),
@@ -147,7 +149,8 @@ CREATE TABLE assets (
     status              text NOT NULL DEFAULT 'in_use' CHECK (status IN ('in_use', 'stored', 'disposed')),
     reclassify          boolean NOT NULL DEFAULT false, -- 再分類要確認 after a scheme switch
     warnings            text[] NOT NULL DEFAULT '{}',
-    search              text GENERATED ALWAYS AS (lower(name || ' ' || description)) STORED,
+    -- name and description folded for search: NFKC (全角/半角 letters, digits and kana alike), lower case.
+    search              text GENERATED ALWAYS AS (lower(normalize(name || ' ' || description, NFKC))) STORED,
     created_at          timestamptz NOT NULL DEFAULT now(),
     updated_at          timestamptz NOT NULL DEFAULT now(),
     version             integer NOT NULL DEFAULT 1
@@ -156,7 +159,8 @@ CREATE UNIQUE INDEX assets_number_key ON assets (number);
 -- The lists: by unit (staff), by number, by name, by review date, each keyset-paged on (key, id).
 CREATE INDEX assets_unit_number_idx ON assets (unit_id, number);
 CREATE INDEX assets_name_idx ON assets (name, id);
-CREATE INDEX assets_review_idx ON assets (review_due, id) WHERE status <> 'disposed';
+-- Not partial: the list sorted by review date includes disposed assets unless a filter leaves them out.
+CREATE INDEX assets_review_idx ON assets (review_due, id);
 CREATE INDEX assets_system_idx ON assets (system_id) WHERE system_id IS NOT NULL;
 CREATE INDEX assets_warnings_idx ON assets USING gin (warnings) WHERE warnings <> '{}';
 CREATE INDEX assets_reclassify_idx ON assets (id) WHERE reclassify;
@@ -197,40 +201,61 @@ CREATE TABLE rule_exceptions (
 CREATE INDEX rule_exceptions_asset_idx ON rule_exceptions (asset_id) WHERE asset_id IS NOT NULL;
 CREATE INDEX rule_exceptions_system_idx ON rule_exceptions (system_id) WHERE system_id IS NOT NULL;
 
--- Requests to transport (運搬), provide outside (外部提供) or dispose of (廃棄) an asset at 2以上,
--- decided by the unit's 情報セキュリティ管理者, never by the requester. A disposal is completed
--- with its record (V-A3).
+-- Requests to transport (運搬), provide outside (外部提供) or dispose of (廃棄) an asset at 2以上
+-- (V-A2), decided by the unit's 情報セキュリティ管理者, never by the requester (兼務の禁止). A
+-- disposal is completed with its record (廃棄記録, V-A3), which also sets the asset 廃棄済; below
+-- 2以上 a disposal needs no approval and is recorded at once, completed, with the same record.
 CREATE TABLE asset_requests (
     id              bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
     asset_id        bigint NOT NULL REFERENCES assets (id),
     kind            text NOT NULL CHECK (kind IN ('transport', 'provide', 'dispose')),
-    detail          text NOT NULL CHECK (detail <> ''), -- destination, recipient, purpose
-    method          text NOT NULL DEFAULT '',           -- how: case, encryption, erasure method
+    detail          text NOT NULL CHECK (detail <> ''), -- destination, recipient, purpose, reason
+    method          text NOT NULL DEFAULT '',           -- how: lockable case, encryption, password
     planned_on      date,
+    -- Whether the asset was at 2以上 when asked: then the 管理者 decides before it is done.
+    needs_approval  boolean NOT NULL,
     requested_by    bigint NOT NULL REFERENCES users (id),
     requested_at    timestamptz NOT NULL DEFAULT now(),
     status          text NOT NULL DEFAULT 'pending' CHECK (status IN ('pending', 'approved', 'refused', 'completed', 'withdrawn')),
     decided_by      bigint REFERENCES users (id),
     decided_at      timestamptz,
     decision_note   text NOT NULL DEFAULT '',
+    -- Done: the day a transport or provision took place; who recorded the completion, and when.
+    done_on         date,
+    completed_by    bigint REFERENCES users (id),
+    completed_at    timestamptz,
     -- The disposal record (廃棄記録): when, by whom, how, and the evidence.
     disposed_at     timestamptz,
     disposed_by     text NOT NULL DEFAULT '',
     disposal_method text NOT NULL DEFAULT '' CHECK (disposal_method IN ('', 'initialise', 'physical', 'melt', 'shred', 'vendor_certificate')),
     evidence        text NOT NULL DEFAULT '',
+    updated_at      timestamptz NOT NULL DEFAULT now(),
     version         integer NOT NULL DEFAULT 1,
-    CHECK (decided_by IS NULL OR decided_by <> requested_by)
+    CHECK (decided_by IS NULL OR decided_by <> requested_by),
+    CONSTRAINT asset_requests_decision CHECK (status NOT IN ('approved', 'refused') OR (decided_by IS NOT NULL AND decided_at IS NOT NULL)),
+    CONSTRAINT asset_requests_refusal_note CHECK (status <> 'refused' OR decision_note <> ''),
+    CONSTRAINT asset_requests_approved_first CHECK (status <> 'completed' OR NOT needs_approval OR decided_by IS NOT NULL),
+    CONSTRAINT asset_requests_done CHECK (status <> 'completed' OR (completed_by IS NOT NULL AND completed_at IS NOT NULL AND
+        CASE WHEN kind = 'dispose'
+            THEN disposed_at IS NOT NULL AND disposed_by <> '' AND disposal_method <> '' AND evidence <> ''
+            ELSE done_on IS NOT NULL END))
 );
 CREATE INDEX asset_requests_asset_idx ON asset_requests (asset_id, id);
-CREATE INDEX asset_requests_pending_idx ON asset_requests (status, id) WHERE status IN ('pending', 'approved');
+CREATE INDEX asset_requests_open_idx ON asset_requests (status, id) WHERE status IN ('pending', 'approved');
+-- An asset has at most one disposal under way and one disposal record.
+CREATE UNIQUE INDEX asset_requests_open_disposal ON asset_requests (asset_id) WHERE kind = 'dispose' AND status IN ('pending', 'approved');
+CREATE UNIQUE INDEX asset_requests_disposal_record ON asset_requests (asset_id) WHERE kind = 'dispose' AND status = 'completed';
 
--- 棚卸: a unit's 情報セキュリティ管理者 confirms the unit's ledger once per fiscal year.
+-- 棚卸: a unit's 情報セキュリティ管理者 confirms the unit's ledger once per fiscal year (April to
+-- March). The counts are the ledger as it stood then: its assets, and those past their review date.
 CREATE TABLE ledger_confirmations (
-    unit_id      bigint NOT NULL REFERENCES units (id),
-    fiscal_year  integer NOT NULL,
-    confirmed_by bigint NOT NULL REFERENCES users (id),
-    confirmed_at timestamptz NOT NULL DEFAULT now(),
-    note         text NOT NULL DEFAULT '',
+    unit_id       bigint NOT NULL REFERENCES units (id),
+    fiscal_year   integer NOT NULL,
+    confirmed_by  bigint NOT NULL REFERENCES users (id),
+    confirmed_at  timestamptz NOT NULL DEFAULT now(),
+    note          text NOT NULL DEFAULT '',
+    asset_count   integer NOT NULL CHECK (asset_count >= 0),
+    overdue_count integer NOT NULL CHECK (overdue_count >= 0 AND overdue_count <= asset_count),
     PRIMARY KEY (unit_id, fiscal_year)
 );
 

@@ -5,6 +5,7 @@
 //	isms user create --login ID --name NAME --role ROLE [--unit CODE]
 //	isms audit verify            check the audit trail's hash chain
 //	isms seed demo               load the fictional demo town into an empty organisation
+//	isms seed bulk --assets N    add N generated assets to the demo town (scale tests, make bench)
 //
 // Configuration comes from ISMS_* environment variables; see the README.
 package main
@@ -39,6 +40,8 @@ const usage = `usage:
                                     add an account; prints its one-time password
   isms audit verify                 check the audit trail's hash chain
   isms seed demo                    load the fictional demo town (みどり町) into an empty organisation
+  isms seed bulk --assets N         add N generated assets and a system register to the demo town;
+                                    one audit event for the whole load (see isms seed bulk --help)
 `
 
 // run is the whole program, with its environment passed in so that tests can drive it.

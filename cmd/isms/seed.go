@@ -14,9 +14,13 @@ import (
 
 // seedCmd: `isms seed demo` loads the fictional demo town into an empty organisation and prints
 // what it created. An organisation with units or people of its own is refused (exit 1).
+// `isms seed bulk --assets N` is bulkCmd (bulk.go).
 func seedCmd(ctx context.Context, cfg config, log *slog.Logger, args []string, stdout, stderr io.Writer) int {
+	if len(args) > 0 && args[0] == "bulk" {
+		return bulkCmd(ctx, cfg, log, args[1:], stdout, stderr)
+	}
 	if len(args) != 1 || args[0] != "demo" {
-		fmt.Fprint(stderr, "isms seed: say demo (the only data set there is)\n")
+		fmt.Fprint(stderr, "isms seed: say demo (the demo town), or bulk --assets N (a large generated register)\n")
 		return exitUsage
 	}
 	return withDB(ctx, cfg, log, func(db *postgres.DB) int {

@@ -3,6 +3,7 @@ package isms
 import (
 	"context"
 	"slices"
+	"time"
 )
 
 // Actor is whoever causes a change or asks to see something: a signed-in person, or the portal
@@ -30,6 +31,18 @@ type Actor struct {
 
 	// System marks the portal itself acting (start-up, the command line): it may do anything.
 	System bool
+
+	// Today is the day (Japan, UTC midnight) of the request the actor acts in, as FindActor was
+	// asked for it; zero outside a request. Stores read it through Day.
+	Today time.Time
+}
+
+// Day is the day the actor acts on: the request's day, or the clock's day when none was set.
+func (a Actor) Day() time.Time {
+	if a.Today.IsZero() {
+		return Day(time.Now())
+	}
+	return Day(a.Today)
 }
 
 // SystemActor returns the actor for changes the portal makes on its own, named after what made them.

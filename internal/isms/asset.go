@@ -203,3 +203,34 @@ type AssetCursor struct {
 	Key string
 	ID  int64
 }
+
+// Input is the asset as the form shows it for editing, and as the rules read a stored asset.
+// The handling restrictions are not part of it: FindAssetRestrictions gives them.
+func (a Asset) Input() AssetInput {
+	classified, review := a.ClassifiedAt, a.ReviewDue
+	return AssetInput{Name: a.Name, Type: a.Type, Description: a.Description, UnitID: a.UnitID, Form: a.Form,
+		Location: a.Location, Zone: a.Zone, SystemID: a.SystemID, C: a.C, I: a.I, A: a.A,
+		ContainsPersonal: a.ContainsPersonal, ContainsMyNumber: a.ContainsMyNumber, ContainsSensitive: a.ContainsSensitive,
+		DataSubjects: a.DataSubjects, UsersScope: a.UsersScope, Retention: a.Retention, BackupPolicy: a.BackupPolicy,
+		RecoveryHours: a.RecoveryHours, Contractor: a.Contractor, ClassifiedAt: &classified, ReviewDue: &review,
+		Status: a.Status, ContentIDs: slices.Clone(a.ContentIDs), Version: a.Version}
+}
+
+// Where a restriction of an asset comes from: the defaults of its levels, or added for this asset.
+const (
+	RestrictionDefault = "default"
+	RestrictionAdded   = "added"
+)
+
+// AssetRestriction is one handling restriction in force for an asset, or a default of its levels
+// taken away (Removed, with the Reason), which pages show struck through.
+type AssetRestriction struct {
+	Restriction
+	Source  string `json:"source"` // RestrictionDefault or RestrictionAdded
+	Removed bool   `json:"removed"`
+	Reason  string `json:"reason,omitempty"`
+}
+
+// AssetCountCap is where counting the matches of an asset list stops: beyond it the list says
+// "10,000件以上", so that a list over a million assets stays fast.
+const AssetCountCap = 10000

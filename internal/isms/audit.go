@@ -33,11 +33,21 @@ var AuditActions = []string{
 	"user.reset_password", "user.reset_mfa",
 	"user.change_password", "user.update_preferences", "user.enrol_mfa", "user.new_recovery_codes",
 	"unit.create", "unit.update", "unit.close", "setting.update", "schema.migrate",
+	// approvals of transport, provision and disposal; the yearly ledger confirmation (棚卸)
+	"asset_request.create", "asset_request.approve", "asset_request.refuse", "asset_request.withdraw",
+	"asset_request.complete", "asset.dispose", "ledger.confirm",
+	// the system register (情報システム台帳)
+	"system.create", "system.update",
+	// the asset register (情報資産管理台帳) and the CISO's 例外措置
+	"asset.create", "asset.update", "asset.exception", "system.exception",
+	// the classification standard (分類基準) and the scheme switch, with the assets it maps
+	"level.update", "level.set_restrictions", "restriction.update", "scheme.switch",
+	"asset.remap", "asset.confirm_reclassification",
 }
 
 // AuditEntityTypes lists the kinds of record the trail names, for the viewer's filter; each has
 // a label in the message catalogue ("audit.entity.<type>").
-var AuditEntityTypes = []string{"user", "unit", "setting", "schema"}
+var AuditEntityTypes = []string{"user", "unit", "setting", "schema", "asset_request", "system", "asset", "scheme", "level", "restriction"}
 
 // AuditFilter selects events of the audit trail. Empty fields and zero times select everything.
 type AuditFilter struct {

@@ -1,6 +1,10 @@
 package isms
 
-import "time"
+import (
+	"strings"
+	"time"
+	"unicode/utf8"
+)
 
 // Severity is what breaking a rule does: an error refuses the save (the form keeps what was
 // typed); a warning saves and flags the record 要確認.
@@ -144,4 +148,35 @@ type RuleException struct {
 	ValidTo    time.Time `json:"valid_to"`
 
 	ApprovedByName string `json:"-"`
+}
+
+// RuleByCode returns the rule with the code, and whether there is one.
+func RuleByCode(code string) (Rule, bool) {
+	for _, r := range Rules {
+		if r.Code == code {
+			return r, true
+		}
+	}
+	return Rule{}, false
+}
+
+// Normalize trims the text of an exception.
+func (e *RuleException) Normalize() {
+	e.RuleCode = strings.TrimSpace(e.RuleCode)
+	e.Reason = strings.TrimSpace(e.Reason)
+	e.Measures = strings.TrimSpace(e.Measures)
+}
+
+// Validate checks an exception about to be granted on day today: a known rule, a reason, and an
+// end that has not passed.
+func (e RuleException) Validate(today time.Time) FieldErrors {
+	fe := FieldErrors{}
+	_, known := RuleByCode(e.RuleCode)
+	fe.Check(known, "rule_code", "validation.choose")
+	fe.Check(e.Reason != "", "reason", "validation.required")
+	fe.Check(utf8.RuneCountInString(e.Reason) <= 2000, "reason", "validation.too_long")
+	fe.Check(utf8.RuneCountInString(e.Measures) <= 2000, "measures", "validation.too_long")
+	fe.Check(!e.ValidTo.IsZero(), "valid_to", "validation.required")
+	fe.Check(e.ValidTo.IsZero() || !Day(e.ValidTo).Before(Day(today)), "valid_to", "exception.error.valid_to_past")
+	return fe
 }

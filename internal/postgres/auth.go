@@ -190,6 +190,7 @@ func (db *DB) FindActor(ctx context.Context, userID int64, epoch int, today time
 		return isms.Actor{}, wrap("find actor", err)
 	}
 	a.AllUnits = allUnits || a.Can(isms.PermViewAllUnits)
+	a.Today = today
 	// managed: the units under the actor's 管理者 and 責任者 roles, for whom they approve.
 	rows, err := db.pool.Query(ctx, `
 		WITH RECURSIVE

@@ -108,7 +108,11 @@ func (db *DB) FindLevelRestrictions(ctx context.Context) (map[string][]string, e
 
 // FindAssetTypes returns the asset types in their order.
 func (db *DB) FindAssetTypes(ctx context.Context) ([]isms.AssetType, error) {
-	rows, err := db.pool.Query(ctx, `SELECT code, name_ja, name_en, electronic FROM asset_types ORDER BY sort_order`)
+	return findAssetTypes(ctx, db.pool)
+}
+
+func findAssetTypes(ctx context.Context, q querier) ([]isms.AssetType, error) {
+	rows, err := q.Query(ctx, `SELECT code, name_ja, name_en, electronic FROM asset_types ORDER BY sort_order`)
 	if err != nil {
 		return nil, wrap("find asset types", err)
 	}

@@ -3,9 +3,22 @@ package server
 import (
 	"net/http"
 
+	"github.com/jichitai-isms/isms/internal/isms"
 	"github.com/jichitai-isms/isms/web"
 )
 
 func (h *handler) homeShow(w http.ResponseWriter, r *http.Request) {
-	h.render(w, r, http.StatusOK, web.HomePage(h.now().In(japan)))
+	ctx := r.Context()
+	actor := isms.ActorFrom(ctx)
+	v := web.HomeView{Today: h.now().In(japan)}
+	// The 要確認 panel: the flagged information assets within the reader's scope.
+	if actor.AllUnits || len(actor.UnitIDs) > 0 {
+		v.ShowAssets = true
+		var err error
+		if _, v.FlaggedAssets, v.FlaggedCapped, _, err = h.db.FindAssets(ctx, actor, isms.AssetFilter{Flagged: true, Limit: 1}); err != nil {
+			h.fail(w, r, err)
+			return
+		}
+	}
+	h.render(w, r, http.StatusOK, web.HomePage(v))
 }

@@ -53,12 +53,22 @@ func (h *handler) unitShow(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, err)
 		return
 	}
+	// The unit's information assets: the first few and the count, within the reader's scope.
+	if v.Assets, v.AssetTotal, v.AssetsCapped, _, err = h.db.FindAssets(ctx, actor,
+		isms.AssetFilter{UnitID: u.ID, Sort: isms.SortNumber, Limit: assetUnitPageSize}); err != nil {
+		h.fail(w, r, err)
+		return
+	}
 	if actor.Can(isms.PermViewAuditTrail) || actor.Can(isms.PermManageOrganisation) {
 		v.ShowHistory = true
 		if v.History, v.HistoryNext, err = h.db.FindUnitHistory(ctx, actor, u.ID, unitHistoryLength); err != nil {
 			h.fail(w, r, err)
 			return
 		}
+	}
+	if v.Ledger, err = h.unitLedgerSection(ctx, u); err != nil {
+		h.fail(w, r, err)
+		return
 	}
 	h.render(w, r, http.StatusOK, web.UnitPage(v))
 }

@@ -1,0 +1,257 @@
+package postgres
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/jichitai-isms/isms/internal/isms"
+)
+
+// BulkLoad is a large generated register to write at once (`isms seed bulk`): systems, then
+// assets streamed from a generator, so that a million rows never sit in memory together.
+type BulkLoad struct {
+	// Systems are added unless a system with the same code exists, which is then reused.
+	Systems []isms.SystemInput
+	// Assets returns the generator of the assets, given the ids of the systems by code. Each call
+	// of the generator returns the next asset, and false when there are no more. Only the fields
+	// of the register are read (not ID, Number, ContentIDs or the names); Warnings are stored as
+	// given, so the generator applies the rules.
+	Assets func(systemIDs map[string]int64) func() (isms.Asset, bool)
+	// Summary returns what the audit event records as the load's result, once every asset is written.
+	Summary func() any
+}
+
+// BulkResult is what a bulk load wrote and how long each part took.
+type BulkResult struct {
+	Systems, SystemsReused int
+	Assets                 int64
+	IndexesRebuilt         int
+	Copy, Index, Analyze   time.Duration
+}
+
+// bulkRebuildFrom is the size of a load from which the register's secondary indexes are dropped
+// before COPY and built again afterwards, which is several times faster than maintaining them
+// row by row (PostgreSQL manual, "Populating a Database").
+const bulkRebuildFrom = 50_000
+
+// BulkLoadRegister writes a generated register in one transaction with COPY, and records it in the
+// audit trail as ONE event, seed.bulk, carrying the counts: not one event per row, which would
+// make the trail of a test load larger than the register itself. Only the portal itself (the
+// command line) may do this. Afterwards the tables are vacuumed and analysed so that the planner
+// knows their new size at once.
+func (db *DB) BulkLoadRegister(ctx context.Context, actor isms.Actor, load BulkLoad) (BulkResult, error) {
+	if !actor.System {
+		return BulkResult{}, isms.Errorf(isms.EFORBIDDEN, "only the command line loads a bulk register")
+	}
+	var res BulkResult
+	err := db.inTx(ctx, func(tx pgx.Tx) error {
+		levels, err := findLevels(ctx, tx)
+		if err != nil {
+			return err
+		}
+		rank := make(map[string]int, len(levels))
+		for _, l := range levels {
+			rank[l.Code] = l.Rank
+		}
+		systemIDs, err := bulkSystems(ctx, tx, load.Systems, &res)
+		if err != nil {
+			return err
+		}
+
+		var existing int64
+		if err := tx.QueryRow(ctx, `SELECT count(*) FROM assets`).Scan(&existing); err != nil {
+			return err
+		}
+		next := load.Assets(systemIDs)
+		// The size is not known before the generator ends; a load is large when its first rows say so.
+		var rebuild []string
+		if _, err := tx.Exec(ctx, `SET LOCAL maintenance_work_mem = '256MB'`); err != nil {
+			return err
+		}
+		buffered, more := bufferAssets(next, bulkRebuildFrom)
+		if more && existing < bulkRebuildFrom { // a large load into a small register
+			if rebuild, err = dropIndexes(ctx, tx, "assets"); err != nil {
+				return err
+			}
+		}
+
+		start := time.Now()
+		src := &assetSource{buffered: buffered, next: next, rank: rank}
+		n, err := tx.CopyFrom(ctx, pgx.Identifier{"assets"}, assetCopyColumns, src)
+		if err != nil {
+			return fmt.Errorf("copy assets (row %d): %w", src.n, err)
+		}
+		if src.err != nil {
+			return src.err
+		}
+		res.Assets = n
+		res.Copy = time.Since(start)
+
+		start = time.Now()
+		for _, def := range rebuild {
+			if _, err := tx.Exec(ctx, def); err != nil {
+				return fmt.Errorf("rebuild index: %w", err)
+			}
+		}
+		res.IndexesRebuilt = len(rebuild)
+		res.Index = time.Since(start)
+
+		var summary any
+		if load.Summary != nil {
+			summary = load.Summary()
+		}
+		return appendAudit(ctx, tx, actor, "seed.bulk", "seed", "", nil, summary)
+	})
+	if err != nil {
+		return res, wrap("bulk load", err)
+	}
+	start := time.Now()
+	for _, stmt := range []string{`VACUUM (ANALYZE) assets`, `VACUUM (ANALYZE) systems`} {
+		if _, err := db.pool.Exec(ctx, stmt); err != nil {
+			return res, wrap("bulk load: analyse", err)
+		}
+	}
+	res.Analyze = time.Since(start)
+	return res, nil
+}
+
+// bulkSystems adds the systems whose codes are not taken and returns the id of every one by code.
+func bulkSystems(ctx context.Context, tx pgx.Tx, systems []isms.SystemInput, res *BulkResult) (map[string]int64, error) {
+	ids := make(map[string]int64, len(systems))
+	for _, in := range systems {
+		in.Normalize()
+		if err := in.Validate().Err(); err != nil {
+			return nil, fmt.Errorf("system %s: %w", in.Code, err)
+		}
+		var id int64
+		err := tx.QueryRow(ctx, `
+			INSERT INTO systems (code, name, business, unit_id, zone, hosting, standard_system, handles_my_number,
+				handles_personal, vendor_dev, vendor_ops, vendor_maint, contract_from, contract_to, hardware, location,
+				os_middleware, auth_method, mfa_enabled, usb_block_enabled, sanitization_method, external_connections,
+				backup, recovery_hours, seismic_fixing, flood_risk, replacement_due, warnings)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22,
+				$23, $24, $25, $26, $27, $28)
+			ON CONFLICT (code) DO NOTHING RETURNING id`,
+			in.Code, in.Name, in.Business, in.UnitID, in.Zone, in.Hosting, in.StandardSystem, in.HandlesMyNumber,
+			in.HandlesPersonal, in.VendorDev, in.VendorOps, in.VendorMaint, in.ContractFrom, in.ContractTo, in.Hardware,
+			in.Location, in.OSMiddleware, in.AuthMethod, in.MFAEnabled, in.USBBlockEnabled, in.Sanitization,
+			in.ExternalConnections, in.Backup, in.RecoveryHours, in.SeismicFixing, in.FloodRisk, in.ReplacementDue,
+			isms.CheckSystem(in, nil).Flags()).Scan(&id)
+		if errors.Is(err, pgx.ErrNoRows) {
+			if err = tx.QueryRow(ctx, `SELECT id FROM systems WHERE code = $1`, in.Code).Scan(&id); err != nil {
+				return nil, fmt.Errorf("system %s: %w", in.Code, err)
+			}
+			res.SystemsReused++
+		} else if err != nil {
+			return nil, fmt.Errorf("system %s: %w", in.Code, err)
+		} else {
+			res.Systems++
+		}
+		ids[in.Code] = id
+	}
+	return ids, nil
+}
+
+// dropIndexes drops the secondary indexes of table (those that back no constraint) and returns the
+// statements that create them again.
+func dropIndexes(ctx context.Context, tx pgx.Tx, table string) ([]string, error) {
+	rows, err := tx.Query(ctx, `
+		SELECT i.indexrelid::regclass::text, pg_get_indexdef(i.indexrelid) FROM pg_index i
+		WHERE i.indrelid = $1::regclass
+			AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = i.indexrelid)
+			AND NOT i.indisunique
+		ORDER BY i.indexrelid`, table)
+	if err != nil {
+		return nil, err
+	}
+	var names, defs []string
+	var name, def string
+	if _, err := pgx.ForEachRow(rows, []any{&name, &def}, func() error {
+		names, defs = append(names, name), append(defs, def)
+		return nil
+	}); err != nil {
+		return nil, err
+	}
+	for _, n := range names {
+		if _, err := tx.Exec(ctx, "DROP INDEX "+n); err != nil { // n is regclass output: quoted as needed
+			return nil, err
+		}
+	}
+	return defs, nil
+}
+
+// bufferAssets reads up to n assets ahead, and reports whether the generator has more.
+func bufferAssets(next func() (isms.Asset, bool), n int) ([]isms.Asset, bool) {
+	buf := make([]isms.Asset, 0, n)
+	for len(buf) < n {
+		a, ok := next()
+		if !ok {
+			return buf, false
+		}
+		buf = append(buf, a)
+	}
+	return buf, true
+}
+
+// assetCopyColumns are the columns COPY fills; the others take their defaults (number from the
+// sequence, search generated, timestamps now, version 1).
+var assetCopyColumns = []string{"name", "asset_type", "description", "unit_id", "form", "location", "zone",
+	"system_id", "confidentiality", "integrity", "availability", "c_rank", "i_rank", "a_rank", "contains_personal",
+	"contains_my_number", "contains_sensitive", "data_subjects", "users_scope", "retention", "backup_policy",
+	"recovery_hours", "contractor", "classified_by", "classified_at", "review_due", "status", "reclassify", "warnings"}
+
+// assetSource feeds COPY: the buffered assets first, then the rest of the generator.
+type assetSource struct {
+	buffered []isms.Asset
+	next     func() (isms.Asset, bool)
+	rank     map[string]int
+	n        int
+	row      []any
+	err      error
+}
+
+func (s *assetSource) Next() bool {
+	var a isms.Asset
+	if s.n < len(s.buffered) {
+		a = s.buffered[s.n]
+		s.buffered[s.n] = isms.Asset{} // let the collector have it
+	} else {
+		var ok bool
+		if a, ok = s.next(); !ok {
+			return false
+		}
+	}
+	s.n++
+	c, okC := s.rank[a.C]
+	i, okI := s.rank[a.I]
+	av, okA := s.rank[a.A]
+	if !okC || !okI || !okA {
+		s.err = fmt.Errorf("asset %d (%s): unknown level %s/%s/%s", s.n, a.Name, a.C, a.I, a.A)
+		return false
+	}
+	warnings := a.Warnings
+	if warnings == nil {
+		warnings = []string{}
+	}
+	s.row = []any{a.Name, a.Type, a.Description, a.UnitID, string(a.Form), a.Location, nullIf(string(a.Zone), ""),
+		nullIf(a.SystemID, 0), a.C, a.I, a.A, c, i, av, a.ContainsPersonal,
+		a.ContainsMyNumber, a.ContainsSensitive, a.DataSubjects, a.UsersScope, a.Retention, a.BackupPolicy,
+		a.RecoveryHours, a.Contractor, nullIf(a.ClassifiedBy, 0), a.ClassifiedAt, a.ReviewDue, string(a.Status), a.Reclassify, warnings}
+	return true
+}
+
+func (s *assetSource) Values() ([]any, error) { return s.row, nil }
+
+func (s *assetSource) Err() error { return s.err }
+
+// nullIf is v, or SQL NULL when v is the zero value given.
+func nullIf[T comparable](v, zero T) any {
+	if v == zero {
+		return nil
+	}
+	return v
+}
