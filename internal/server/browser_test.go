@@ -263,3 +263,113 @@ func TestBrowserOfficeAppointsSectionManager(t *testing.T) {
 		t.Errorf("after the appointment 加藤 gets %d for 税務課", res.StatusCode)
 	}
 }
+
+// A member of 税務課 registers a ledger with My Number data in the LGWAN zone, reads the rule's
+// message in Japanese with everything typed still there, moves it to the マイナンバー zone, and
+// asks to dispose of it; the 課's 管理者 approves and records the disposal; the asset is 廃棄済
+// with its record.
+func TestBrowserAssetRuleApprovalAndDisposal(t *testing.T) {
+	e := newEnv(t)
+	tax := e.orgUnit(t, "110", "税務課", isms.UnitSection, 0)
+	sato := e.orgPerson(t, "佐藤 花子", "0123-45-1101", tax.ID)
+	kobayashi := e.orgPerson(t, "小林 五郎", "0123-45-1102", tax.ID)
+	e.orgAssign(t, kobayashi.ID, isms.RoleCodeISM, tax.ID, false)
+	for login, p := range map[string]isms.Person{"sato": sato, "kobayashi": kobayashi} {
+		u, _ := e.createUser(t, login, isms.RoleStaff, tax.ID, false)
+		if err := e.db.LinkPersonUser(context.Background(), system, p.ID, u.ID, p.Version); err != nil {
+			t.Fatal(err)
+		}
+	}
+
+	ctx := browsertest.New(t)
+	run := func(what string, actions ...chromedp.Action[chromedp.Void]) {
+		t.Helper()
+		if err := chromedp.Do(ctx, actions...); err != nil {
+			t.Fatalf("%s: %v", what, err)
+		}
+	}
+	click := func(sel string) {
+		t.Helper()
+		if _, err := chromedp.RunResponse(ctx, chromedp.Click(chromedp.CSS(sel))); err != nil {
+			t.Fatalf("click %s: %v", sel, err)
+		}
+	}
+	text := func(sel string) string {
+		t.Helper()
+		s, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(sel)))
+		if err != nil {
+			t.Fatalf("reading %s: %v", sel, err)
+		}
+		return strings.Join(strings.Fields(s), " ")
+	}
+	value := func(sel string) string {
+		t.Helper()
+		s, err := chromedp.Run(ctx, chromedp.Value(chromedp.CSS(sel)))
+		if err != nil {
+			t.Fatalf("reading %s: %v", sel, err)
+		}
+		return s
+	}
+	signIn := func(login string) {
+		t.Helper()
+		run("sign in as "+login, chromedp.Navigate(e.srv.URL+"/login"),
+			chromedp.SendKeys(chromedp.ID("login_id"), login), chromedp.SendKeys(chromedp.ID("password"), testPassword))
+		click(`form[action="/login"] button[type="submit"]`)
+	}
+
+	signIn("sato")
+	click(`nav.main-nav a[href="/assets"]`)
+	click(`a[href="/assets/new"]`)
+	run("fill the form",
+		chromedp.SendKeys(chromedp.ID("name"), "住民税課税台帳"),
+		chromedp.SetValue(chromedp.ID("asset_type"), "INFO_ELECTRONIC"),
+		chromedp.SetValue(chromedp.ID("form"), "electronic"),
+		chromedp.SetValue(chromedp.ID("zone"), "LGWAN"),
+		chromedp.Click(chromedp.ID("confidentiality-LGC3B")),
+		chromedp.Click(chromedp.ID("integrity-LGI2")),
+		chromedp.Click(chromedp.ID("availability-LGA1")),
+		chromedp.Click(chromedp.ID("contains_my_number")),
+		chromedp.SendKeys(chromedp.ID("backup_policy"), "日次で庁外保管"))
+	click(`form[action="/assets"] button[type="submit"]`)
+	if msg := text("#zone-error"); !strings.Contains(msg, "特定個人情報（マイナンバー）を含む情報資産は、マイナンバー利用事務系に配置してください。") {
+		t.Errorf("beside the zone: %q", msg)
+	}
+	if name, backup := value("#name"), value("#backup_policy"); name != "住民税課税台帳" || backup != "日次で庁外保管" {
+		t.Errorf("typed values lost: %q %q", name, backup)
+	}
+
+	run("move it to the My Number zone", chromedp.SetValue(chromedp.ID("zone"), "MYNUMBER"))
+	click(`form[action="/assets"] button[type="submit"]`)
+	if h1 := text("main h1"); !strings.Contains(h1, "住民税課税台帳") {
+		t.Fatalf("after saving: %q", h1)
+	}
+	loc, _ := chromedp.Run(ctx, chromedp.Location())
+	assetPath := loc[len(e.srv.URL):]
+
+	click(`a[href="` + assetPath + `/requests/new?kind=dispose"]`)
+	run("ask to dispose", chromedp.SendKeys(chromedp.ID("detail"), "システム更改に伴い旧台帳データを廃棄する"),
+		chromedp.SendKeys(chromedp.ID("method"), "消去ソフトで上書き消去"))
+	click(`form[action="` + assetPath + `/requests"] button[type="submit"]`)
+	click(`form[action="/logout"] button`)
+
+	signIn("kobayashi")
+	click(`nav.main-nav a[href="/requests"]`)
+	click(`.decision-form button.primary`)
+	if flash := text(".alert-ok"); flash != "申請を承認しました。" {
+		t.Errorf("after approving: %q", flash)
+	}
+	run("open the request", chromedp.Navigate(e.srv.URL+assetPath))
+	click(`a[href^="/requests/"]`)
+	run("record the disposal",
+		chromedp.SetValue(chromedp.ID("disposed_at"), "2026-11-25T15:30"),
+		chromedp.SendKeys(chromedp.ID("disposed_by"), "小林 五郎"),
+		chromedp.SetValue(chromedp.ID("disposal_method"), "initialise"),
+		chromedp.SendKeys(chromedp.ID("evidence"), "消去ログ 2026-11-25 を総務課で保管"))
+	click(`form#complete button[type="submit"]`)
+
+	run("back to the asset", chromedp.Navigate(e.srv.URL+assetPath))
+	if page := text("main"); !strings.Contains(page, "状態 廃棄済") || !strings.Contains(page, "消去ログ 2026-11-25 を総務課で保管") ||
+		!strings.Contains(page, "小林 五郎") {
+		t.Errorf("the disposed asset's page: %q", page)
+	}
+}
