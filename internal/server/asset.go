@@ -119,15 +119,7 @@ func (h *handler) assetList(w http.ResponseWriter, r *http.Request) {
 // pathAsset is the asset named by the path's {id}, within the reader's scope; when there is
 // none it has answered already (404, the same for an asset outside the scope).
 func (h *handler) pathAsset(w http.ResponseWriter, r *http.Request) (isms.Asset, bool) {
-	id, err := pathID(r)
-	if err == nil {
-		var a isms.Asset
-		if a, err = h.db.FindAsset(r.Context(), isms.ActorFrom(r.Context()), id); err == nil {
-			return a, true
-		}
-	}
-	h.fail(w, r, err)
-	return isms.Asset{}, false
+	return pathRecord(h, w, r, h.db.FindAsset)
 }
 
 func (h *handler) assetShow(w http.ResponseWriter, r *http.Request) {
@@ -504,29 +496,20 @@ func (h *handler) saveAsset(w http.ResponseWriter, r *http.Request, id int64) {
 	} else {
 		a, findings, err = h.db.UpdateAsset(ctx, actor, id, f.Input)
 	}
-	if ve, ok := errors.AsType[*isms.ValidationError](err); ok {
-		f.Errors = ve.Fields
-		h.renderAssetForm(w, r, http.StatusUnprocessableEntity, f)
+	if h.refused(w, r, err, func(status int, errs isms.FieldErrors, conflict bool) {
+		f.Errors, f.Conflict = errs, conflict
+		h.renderAssetForm(w, r, status, f)
+	}) {
 		return
 	}
-	if isms.ErrorCode(err) == isms.ECONFLICT {
-		f.Conflict = true
-		h.renderAssetForm(w, r, http.StatusConflict, f)
-		return
-	}
-	if err != nil {
-		h.fail(w, r, err)
-		return
-	}
+	flash := "asset.updated"
 	switch {
 	case len(findings.Flags()) > 0:
-		h.flash(ctx, "asset.saved_flagged")
+		flash = "asset.saved_flagged"
 	case id == 0:
-		h.flash(ctx, "asset.created")
-	default:
-		h.flash(ctx, "asset.updated")
+		flash = "asset.created"
 	}
-	http.Redirect(w, r, assetPath(a.ID), http.StatusSeeOther)
+	h.done(w, r, flash, assetPath(a.ID))
 }
 
 // assetIDs finds the assets with the numbers typed in a medium's content field, within the
@@ -549,12 +532,9 @@ func (h *handler) assetIDs(ctx context.Context, actor isms.Actor, numbers []stri
 func (h *handler) assetCreate(w http.ResponseWriter, r *http.Request) { h.saveAsset(w, r, 0) }
 
 func (h *handler) assetUpdate(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r)
-	if err != nil {
-		h.fail(w, r, err)
-		return
+	if id, ok := h.pathID(w, r); ok {
+		h.saveAsset(w, r, id)
 	}
-	h.saveAsset(w, r, id)
 }
 
 // assetExceptionCreate records the CISO's permission (例外措置) for a rule the asset breaks, with
@@ -598,6 +578,5 @@ func (h *handler) assetExceptionCreate(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, err)
 		return
 	}
-	h.flash(ctx, "asset.exception.created")
-	http.Redirect(w, r, assetPath(a.ID)+"#findings", http.StatusSeeOther)
+	h.done(w, r, "asset.exception.created", assetPath(a.ID)+"#findings")
 }

@@ -64,22 +64,13 @@ func (h *handler) roleUpdate(w http.ResponseWriter, r *http.Request) {
 		NameJa: r.PostFormValue("name_ja"), NameEn: r.PostFormValue("name_en"), Version: int(formInt(r, "version")),
 	}}
 	_, err := h.db.UpdateSecurityRole(ctx, isms.ActorFrom(ctx), role.Code, form.Input)
-	if ve, ok := errors.AsType[*isms.ValidationError](err); ok {
-		form.Errors = ve.Fields
-		h.render(w, r, http.StatusUnprocessableEntity, web.RoleFormPage(form))
+	if h.refused(w, r, err, func(status int, errs isms.FieldErrors, conflict bool) {
+		form.Errors, form.Conflict = errs, conflict
+		h.render(w, r, status, web.RoleFormPage(form))
+	}) {
 		return
 	}
-	if isms.ErrorCode(err) == isms.ECONFLICT {
-		form.Conflict = true
-		h.render(w, r, http.StatusConflict, web.RoleFormPage(form))
-		return
-	}
-	if err != nil {
-		h.fail(w, r, err)
-		return
-	}
-	h.flash(ctx, "security_role.updated")
-	http.Redirect(w, r, "/org/roles", http.StatusSeeOther)
+	h.done(w, r, "security_role.updated", "/org/roles")
 }
 
 // assignablePages is how many pages of people the assignment form offers before it asks for a
@@ -193,31 +184,19 @@ func (h *handler) assignmentCreate(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	a, err := h.db.CreateAssignment(ctx, isms.ActorFrom(ctx), form.Input)
-	if ve, ok := errors.AsType[*isms.ValidationError](err); ok {
-		form.Errors = ve.Fields
+	if h.invalid(w, r, err, func(errs isms.FieldErrors) {
+		form.Errors = errs
 		h.renderAssignmentForm(w, r, http.StatusUnprocessableEntity, form)
+	}) {
 		return
 	}
-	if err != nil {
-		h.fail(w, r, err)
-		return
-	}
-	h.flash(ctx, "assignment.created")
-	http.Redirect(w, r, peoplePath(a.PersonID), http.StatusSeeOther)
+	h.done(w, r, "assignment.created", peoplePath(a.PersonID))
 }
 
 // pathAssignment is the assignment named by the path's {id}; when there is none it has answered
 // already.
 func (h *handler) pathAssignment(w http.ResponseWriter, r *http.Request) (isms.Assignment, bool) {
-	id, err := pathID(r)
-	if err == nil {
-		var a isms.Assignment
-		if a, err = h.db.FindAssignment(r.Context(), isms.ActorFrom(r.Context()), id); err == nil {
-			return a, true
-		}
-	}
-	h.fail(w, r, err)
-	return isms.Assignment{}, false
+	return pathRecord(h, w, r, h.db.FindAssignment)
 }
 
 // assignmentEditForm is the correction form of an assignment as it stands.
@@ -227,8 +206,8 @@ func (h *handler) assignmentEditForm(a isms.Assignment) web.AssignmentForm {
 		Assignment: a,
 		Input: isms.AssignmentInput{PersonID: a.PersonID, RoleCode: a.RoleCode, UnitID: a.UnitID,
 			Acting: a.Acting, Note: a.Note, Version: a.Version},
-		From:    personDay(&a.From),
-		To:      personDay(a.To),
+		From:    formDate(&a.From),
+		To:      formDate(a.To),
 		LastDay: isms.Day(h.now()).Format(time.DateOnly),
 	}
 }
@@ -258,22 +237,13 @@ func (h *handler) assignmentUpdate(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	_, err := h.db.UpdateAssignment(ctx, isms.ActorFrom(ctx), a.ID, form.Input)
-	if ve, ok := errors.AsType[*isms.ValidationError](err); ok {
-		form.Errors = ve.Fields
-		h.renderAssignmentForm(w, r, http.StatusUnprocessableEntity, form)
+	if h.refused(w, r, err, func(status int, errs isms.FieldErrors, conflict bool) {
+		form.Errors, form.Conflict = errs, conflict
+		h.renderAssignmentForm(w, r, status, form)
+	}) {
 		return
 	}
-	if isms.ErrorCode(err) == isms.ECONFLICT {
-		form.Conflict = true
-		h.renderAssignmentForm(w, r, http.StatusConflict, form)
-		return
-	}
-	if err != nil {
-		h.fail(w, r, err)
-		return
-	}
-	h.flash(ctx, "assignment.updated")
-	http.Redirect(w, r, peoplePath(a.PersonID), http.StatusSeeOther)
+	h.done(w, r, "assignment.updated", peoplePath(a.PersonID))
 }
 
 // assignmentEnd ends an assignment on its last day; it stays in the person's history.
@@ -319,6 +289,5 @@ func (h *handler) assignmentEnd(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, err)
 		return
 	}
-	h.flash(ctx, "assignment.ended")
-	http.Redirect(w, r, peoplePath(a.PersonID), http.StatusSeeOther)
+	h.done(w, r, "assignment.ended", peoplePath(a.PersonID))
 }

@@ -1,9 +1,7 @@
 package server
 
 import (
-	"errors"
 	"net/http"
-	"strconv"
 
 	"github.com/jichitai-isms/isms/internal/isms"
 	"github.com/jichitai-isms/isms/web"
@@ -87,22 +85,13 @@ func (h *handler) levelUpdate(w http.ResponseWriter, r *http.Request) {
 		Version: int(formInt(r, "version")),
 	}}
 	_, err := h.db.UpdateLevel(ctx, isms.ActorFrom(ctx), l.Code, form.Input)
-	if ve, ok := errors.AsType[*isms.ValidationError](err); ok {
-		form.Errors = ve.Fields
-		h.render(w, r, http.StatusUnprocessableEntity, web.LevelFormPage(form))
+	if h.refused(w, r, err, func(status int, errs isms.FieldErrors, conflict bool) {
+		form.Errors, form.Conflict = errs, conflict
+		h.render(w, r, status, web.LevelFormPage(form))
+	}) {
 		return
 	}
-	if isms.ErrorCode(err) == isms.ECONFLICT {
-		form.Conflict = true
-		h.render(w, r, http.StatusConflict, web.LevelFormPage(form))
-		return
-	}
-	if err != nil {
-		h.fail(w, r, err)
-		return
-	}
-	h.flash(ctx, "classification.level.updated")
-	http.Redirect(w, r, "/classification#level-"+l.Code, http.StatusSeeOther)
+	h.done(w, r, "classification.level.updated", "/classification#level-"+l.Code)
 }
 
 // renderLevelRestrictions shows the form of a level's default restrictions.
@@ -140,22 +129,13 @@ func (h *handler) levelRestrictionsUpdate(w http.ResponseWriter, r *http.Request
 	}
 	form := web.LevelRestrictionsForm{Level: l, Scheme: s, Chosen: r.PostForm["restriction"], Version: int(formInt(r, "version"))}
 	err := h.db.SetLevelRestrictions(ctx, isms.ActorFrom(ctx), l.Code, form.Chosen, form.Version)
-	if ve, ok := errors.AsType[*isms.ValidationError](err); ok {
-		form.Errors = ve.Fields
-		h.renderLevelRestrictions(w, r, http.StatusUnprocessableEntity, form)
+	if h.refused(w, r, err, func(status int, errs isms.FieldErrors, conflict bool) {
+		form.Errors, form.Conflict = errs, conflict
+		h.renderLevelRestrictions(w, r, status, form)
+	}) {
 		return
 	}
-	if isms.ErrorCode(err) == isms.ECONFLICT {
-		form.Conflict = true
-		h.renderLevelRestrictions(w, r, http.StatusConflict, form)
-		return
-	}
-	if err != nil {
-		h.fail(w, r, err)
-		return
-	}
-	h.flash(ctx, "classification.defaults.updated")
-	http.Redirect(w, r, "/classification#scheme-"+s.Code, http.StatusSeeOther)
+	h.done(w, r, "classification.defaults.updated", "/classification#scheme-"+s.Code)
 }
 
 // pathRestriction is the restriction named by the path's {code}; when there is none it has
@@ -192,22 +172,13 @@ func (h *handler) restrictionUpdate(w http.ResponseWriter, r *http.Request) {
 	form := web.RestrictionForm{Restriction: res, Version: int(formInt(r, "version")),
 		Input: isms.RestrictionNames{NameJa: r.PostFormValue("name_ja"), NameEn: r.PostFormValue("name_en")}}
 	_, err := h.db.UpdateRestriction(ctx, isms.ActorFrom(ctx), res.Code, form.Input, form.Version)
-	if ve, ok := errors.AsType[*isms.ValidationError](err); ok {
-		form.Errors = ve.Fields
-		h.render(w, r, http.StatusUnprocessableEntity, web.RestrictionFormPage(form))
+	if h.refused(w, r, err, func(status int, errs isms.FieldErrors, conflict bool) {
+		form.Errors, form.Conflict = errs, conflict
+		h.render(w, r, status, web.RestrictionFormPage(form))
+	}) {
 		return
 	}
-	if isms.ErrorCode(err) == isms.ECONFLICT {
-		form.Conflict = true
-		h.render(w, r, http.StatusConflict, web.RestrictionFormPage(form))
-		return
-	}
-	if err != nil {
-		h.fail(w, r, err)
-		return
-	}
-	h.flash(ctx, "classification.restriction.updated")
-	http.Redirect(w, r, "/classification#restrictions-title", http.StatusSeeOther)
+	h.done(w, r, "classification.restriction.updated", "/classification#restrictions-title")
 }
 
 // renderSchemeSwitch shows what switching to the scheme would do, with the button.
@@ -243,20 +214,12 @@ func (h *handler) schemeSwitch(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	to := r.PostFormValue("to")
 	_, err := h.db.SwitchScheme(ctx, isms.ActorFrom(ctx), to, int(formInt(r, "version")))
-	if ve, ok := errors.AsType[*isms.ValidationError](err); ok {
-		h.renderSchemeSwitch(w, r, http.StatusUnprocessableEntity, to, web.SchemeSwitchForm{Errors: ve.Fields})
+	if h.refused(w, r, err, func(status int, errs isms.FieldErrors, conflict bool) {
+		h.renderSchemeSwitch(w, r, status, to, web.SchemeSwitchForm{Errors: errs, Conflict: conflict})
+	}) {
 		return
 	}
-	if isms.ErrorCode(err) == isms.ECONFLICT {
-		h.renderSchemeSwitch(w, r, http.StatusConflict, to, web.SchemeSwitchForm{Conflict: true})
-		return
-	}
-	if err != nil {
-		h.fail(w, r, err)
-		return
-	}
-	h.flash(ctx, "classification.switched")
-	http.Redirect(w, r, "/classification", http.StatusSeeOther)
+	h.done(w, r, "classification.switched", "/classification")
 }
 
 // assetReclassifyConfirm confirms the levels a scheme switch mapped an asset to (再分類要確認) and
@@ -266,15 +229,13 @@ func (h *handler) assetReclassifyConfirm(w http.ResponseWriter, r *http.Request)
 		return
 	}
 	ctx := r.Context()
-	id, err := pathID(r)
-	if err != nil {
-		h.fail(w, r, err)
+	id, ok := h.pathID(w, r)
+	if !ok {
 		return
 	}
 	if err := h.db.ConfirmReclassification(ctx, isms.ActorFrom(ctx), id, int(formInt(r, "version"))); err != nil {
 		h.fail(w, r, err)
 		return
 	}
-	h.flash(ctx, "classification.reclassify.confirmed")
-	http.Redirect(w, r, "/assets/"+strconv.FormatInt(id, 10), http.StatusSeeOther)
+	h.done(w, r, "classification.reclassify.confirmed", assetPath(id))
 }

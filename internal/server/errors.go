@@ -70,3 +70,42 @@ func (h *handler) sessionError(w http.ResponseWriter, r *http.Request, err error
 	}
 	h.fail(w, r, err)
 }
+
+// Every form handler ends one of four ways: the store refused the input (the form again, 422,
+// each message beside its field), the form was stale (the form again, 409, saying so), something
+// else went wrong (the error page), or it saved (a flash and 303 to the next page, so that a
+// reload does not post twice). refused, invalid and done say this once, so that the statuses and
+// the order of the checks cannot drift apart from one form to the next. A form with a flow of its
+// own (errors merged from its own checks, a field renamed) keeps it in its handler.
+
+// refused answers a save that err says failed and reports whether it did (false when err is nil):
+// show renders the form again with 422 and the fields of a *isms.ValidationError, or with 409 and
+// conflict for ECONFLICT; any other error is the error page.
+func (h *handler) refused(w http.ResponseWriter, r *http.Request, err error, show func(status int, errs isms.FieldErrors, conflict bool)) bool {
+	if isms.ErrorCode(err) == isms.ECONFLICT {
+		show(http.StatusConflict, nil, true)
+		return true
+	}
+	return h.invalid(w, r, err, func(errs isms.FieldErrors) { show(http.StatusUnprocessableEntity, errs, false) })
+}
+
+// invalid is refused for a form that shows no conflict (one that creates a record): show renders
+// it again, with 422, for a *isms.ValidationError; any other error, a conflict too, is the error
+// page.
+func (h *handler) invalid(w http.ResponseWriter, r *http.Request, err error, show func(errs isms.FieldErrors)) bool {
+	if err == nil {
+		return false
+	}
+	if ve, ok := errors.AsType[*isms.ValidationError](err); ok {
+		show(ve.Fields)
+		return true
+	}
+	h.fail(w, r, err)
+	return true
+}
+
+// done ends a form that saved: the flash message for the next page, and 303 to it.
+func (h *handler) done(w http.ResponseWriter, r *http.Request, flashKey, to string) {
+	h.flash(r.Context(), flashKey)
+	http.Redirect(w, r, to, http.StatusSeeOther)
+}

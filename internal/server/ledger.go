@@ -2,7 +2,6 @@ package server
 
 import (
 	"context"
-	"errors"
 	"net/http"
 	"strconv"
 
@@ -79,21 +78,12 @@ func (h *handler) unitLedgerSection(ctx context.Context, u isms.Unit) (templ.Com
 // ledgerUnit is the unit of the path's {id} within the reader's scope, as a 課 with a ledger;
 // when there is none it has answered already.
 func (h *handler) ledgerUnit(w http.ResponseWriter, r *http.Request) (isms.Unit, bool) {
-	ctx := r.Context()
-	id, err := pathID(r)
-	if err != nil {
-		h.fail(w, r, err)
-		return isms.Unit{}, false
-	}
-	u, err := h.db.FindUnit(ctx, isms.ActorFrom(ctx), id)
-	if err == nil && (!u.InScope || !u.Type.NeedsManager()) {
-		err = isms.Errorf(isms.ENOTFOUND, "unit %d keeps no ledger of its own", id)
-	}
-	if err != nil {
-		h.fail(w, r, err)
+	u, ok := pathRecord(h, w, r, h.db.FindUnit)
+	if ok && (!u.InScope || !u.Type.NeedsManager()) {
+		h.fail(w, r, isms.Errorf(isms.ENOTFOUND, "unit %d keeps no ledger of its own", u.ID))
 		return u, false
 	}
-	return u, true
+	return u, ok
 }
 
 func (h *handler) renderLedgerConfirm(w http.ResponseWriter, r *http.Request, status int, u isms.Unit, f web.LedgerConfirmForm) {
@@ -127,18 +117,10 @@ func (h *handler) ledgerConfirm(w http.ResponseWriter, r *http.Request) {
 	}
 	note := r.PostFormValue("note")
 	_, err := h.db.ConfirmLedger(ctx, isms.ActorFrom(ctx), u.ID, h.now(), note)
-	if ve, ok := errors.AsType[*isms.ValidationError](err); ok {
-		h.renderLedgerConfirm(w, r, http.StatusUnprocessableEntity, u, web.LedgerConfirmForm{Note: note, Errors: ve.Fields})
+	if h.refused(w, r, err, func(status int, errs isms.FieldErrors, conflict bool) {
+		h.renderLedgerConfirm(w, r, status, u, web.LedgerConfirmForm{Note: note, Errors: errs, Conflict: conflict})
+	}) {
 		return
 	}
-	if isms.ErrorCode(err) == isms.ECONFLICT {
-		h.renderLedgerConfirm(w, r, http.StatusConflict, u, web.LedgerConfirmForm{Note: note, Conflict: true})
-		return
-	}
-	if err != nil {
-		h.fail(w, r, err)
-		return
-	}
-	h.flash(ctx, "ledger.confirmed_flash")
-	http.Redirect(w, r, "/units/"+strconv.FormatInt(u.ID, 10)+"#ledger", http.StatusSeeOther)
+	h.done(w, r, "ledger.confirmed_flash", "/units/"+strconv.FormatInt(u.ID, 10)+"#ledger")
 }

@@ -6,8 +6,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/chromedp/chromedp"
-
 	"github.com/jichitai-isms/isms/internal/browsertest"
 	"github.com/jichitai-isms/isms/internal/isms"
 )
@@ -195,32 +193,15 @@ func TestBrowserOrgChartToMatrix(t *testing.T) {
 	e := newEnv(t)
 	o := newOrgTown(t, e)
 	e.createUser(t, "tanaka", isms.RoleStaff, o.general.ID, false)
-	ctx := browsertest.New(t)
-	if err := chromedp.Do(ctx, chromedp.Navigate(e.srv.URL+"/login"),
-		chromedp.SendKeys(chromedp.ID("login_id"), "tanaka"), chromedp.SendKeys(chromedp.ID("password"), testPassword)); err != nil {
-		t.Fatal(err)
-	}
-	for _, sel := range []string{`form[action="/login"] button[type="submit"]`, `.main-nav a[href="/org"]`} {
-		if _, err := chromedp.RunResponse(ctx, chromedp.Click(chromedp.CSS(sel))); err != nil {
-			t.Fatalf("click %s: %v", sel, err)
-		}
-	}
-	text := func(sel string) string {
-		t.Helper()
-		s, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(sel)))
-		if err != nil {
-			t.Fatalf("reading %s: %v", sel, err)
-		}
-		return strings.Join(strings.Fields(s), " ")
-	}
-	if h1 := text("main h1"); h1 != "組織体制" {
+	p := browsertest.NewPage(t)
+	e.browserSignIn(p, "tanaka", testPassword, "")
+	p.Click(`.main-nav a[href="/org"]`)
+	if h1 := p.Text("main h1"); h1 != "組織体制" {
 		t.Fatalf("menu 組織 leads to %q", h1)
 	}
-	orgWant(t, "warnings as seen", text(".warnings"), "最高情報セキュリティ責任者 (CISO) が設定されていません。", "総務課 に情報セキュリティ管理者が設定されていません。")
-	if _, err := chromedp.RunResponse(ctx, chromedp.Click(chromedp.CSS(`.org-tabs a[href^="/org/matrix"]`))); err != nil {
-		t.Fatal(err)
-	}
-	if cell := text("table.matrix td.vacant"); cell != "⚠ 未設定" {
+	orgWant(t, "warnings as seen", p.Text(".warnings"), "最高情報セキュリティ責任者 (CISO) が設定されていません。", "総務課 に情報セキュリティ管理者が設定されていません。")
+	p.Click(`.org-tabs a[href^="/org/matrix"]`)
+	if cell := p.Text("table.matrix td.vacant"); cell != "⚠ 未設定" {
 		t.Errorf("vacant cell reads %q", cell)
 	}
 }

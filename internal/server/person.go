@@ -1,6 +1,7 @@
 package server
 
 import (
+	"context"
 	"errors"
 	"net/http"
 	"strconv"
@@ -21,6 +22,14 @@ func postedDay(r *http.Request, name string, fe isms.FieldErrors) (day *time.Tim
 	day, ok := isms.ParseDay(raw)
 	fe.Check(ok, name, "validation.date")
 	return day, raw
+}
+
+// formDate is a day as a date field holds it, "" for none.
+func formDate(d *time.Time) string {
+	if d == nil {
+		return ""
+	}
+	return d.Format(time.DateOnly)
 }
 
 // mergeErrors adds the field errors of more to fe, keeping the first problem of each field.
@@ -124,51 +133,33 @@ func (h *handler) savePerson(w http.ResponseWriter, r *http.Request, id int64) {
 	} else {
 		p, err = h.db.UpdatePerson(ctx, actor, id, form.Input)
 	}
-	if ve, ok := errors.AsType[*isms.ValidationError](err); ok {
-		form.Errors = ve.Fields
-		h.renderPersonForm(w, r, http.StatusUnprocessableEntity, form)
+	if h.refused(w, r, err, func(status int, errs isms.FieldErrors, conflict bool) {
+		form.Errors, form.Conflict = errs, conflict
+		h.renderPersonForm(w, r, status, form)
+	}) {
 		return
 	}
-	if isms.ErrorCode(err) == isms.ECONFLICT {
-		form.Conflict = true
-		h.renderPersonForm(w, r, http.StatusConflict, form)
-		return
-	}
-	if err != nil {
-		h.fail(w, r, err)
-		return
-	}
+	flash := "person.updated"
 	if id == 0 {
-		h.flash(ctx, "person.created")
-	} else {
-		h.flash(ctx, "person.updated")
+		flash = "person.created"
 	}
-	http.Redirect(w, r, peoplePath(p.ID), http.StatusSeeOther)
+	h.done(w, r, flash, peoplePath(p.ID))
 }
 
 func (h *handler) personCreate(w http.ResponseWriter, r *http.Request) { h.savePerson(w, r, 0) }
 
 func (h *handler) personUpdate(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r)
-	if err != nil {
-		h.fail(w, r, err)
-		return
+	if id, ok := h.pathID(w, r); ok {
+		h.savePerson(w, r, id)
 	}
-	h.savePerson(w, r, id)
 }
 
 // pathPerson is the person named by the path's {id} as of today, within the reader's scope; when
 // there is none it has answered already (404, the same for a person outside the scope).
 func (h *handler) pathPerson(w http.ResponseWriter, r *http.Request) (isms.Person, bool) {
-	id, err := pathID(r)
-	if err == nil {
-		var p isms.Person
-		if p, err = h.db.FindPerson(r.Context(), isms.ActorFrom(r.Context()), id, h.now()); err == nil {
-			return p, true
-		}
-	}
-	h.fail(w, r, err)
-	return isms.Person{}, false
+	return pathRecord(h, w, r, func(ctx context.Context, actor isms.Actor, id int64) (isms.Person, error) {
+		return h.db.FindPerson(ctx, actor, id, h.now())
+	})
 }
 
 func (h *handler) personShow(w http.ResponseWriter, r *http.Request) {
@@ -201,17 +192,9 @@ func (h *handler) personEdit(w http.ResponseWriter, r *http.Request) {
 		ID: p.ID,
 		Input: isms.PersonInput{EmployeeNo: p.EmployeeNo, Name: p.Name, NameKana: p.NameKana, Employment: p.Employment,
 			Email: p.Email, Phone: p.Phone, Version: p.Version},
-		From: personDay(&p.From),
-		To:   personDay(p.To),
+		From: formDate(&p.From),
+		To:   formDate(p.To),
 	})
-}
-
-// personDay is a day as a date field holds it.
-func personDay(d *time.Time) string {
-	if d == nil {
-		return ""
-	}
-	return d.Format(time.DateOnly)
 }
 
 func (h *handler) renderMoveForm(w http.ResponseWriter, r *http.Request, status int, form web.PersonMoveForm) {
@@ -265,8 +248,7 @@ func (h *handler) personMove(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, err)
 		return
 	}
-	h.flash(ctx, "person.moved")
-	http.Redirect(w, r, peoplePath(p.ID), http.StatusSeeOther)
+	h.done(w, r, "person.moved", peoplePath(p.ID))
 }
 
 func (h *handler) personAccountShow(w http.ResponseWriter, r *http.Request) {
@@ -333,10 +315,9 @@ func (h *handler) personAccount(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, err)
 		return
 	}
+	flash := "person.account.linked"
 	if unlink {
-		h.flash(ctx, "person.account.unlinked")
-	} else {
-		h.flash(ctx, "person.account.linked")
+		flash = "person.account.unlinked"
 	}
-	http.Redirect(w, r, peoplePath(p.ID), http.StatusSeeOther)
+	h.done(w, r, flash, peoplePath(p.ID))
 }

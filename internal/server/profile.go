@@ -31,18 +31,14 @@ func (h *handler) preferencesUpdate(w http.ResponseWriter, r *http.Request) {
 	actor := isms.ActorFrom(ctx)
 	form := web.PrefsForm{Lang: r.PostFormValue("lang"), DateStyle: r.PostFormValue("date_style")}
 	err := h.db.UpdatePreferences(ctx, actor, form.Lang, form.DateStyle)
-	if ve, ok := errors.AsType[*isms.ValidationError](err); ok {
-		form.Errors = ve.Fields
+	if h.invalid(w, r, err, func(errs isms.FieldErrors) {
+		form.Errors = errs
 		left, _ := h.db.CountRecoveryCodes(ctx, actor.UserID)
 		h.render(w, r, http.StatusUnprocessableEntity, web.ProfilePage(web.Profile{Actor: actor, RecoveryCodesLeft: left, Prefs: form}))
+	}) {
 		return
 	}
-	if err != nil {
-		h.fail(w, r, err)
-		return
-	}
-	h.flash(ctx, "profile.saved")
-	http.Redirect(w, r, "/profile", http.StatusSeeOther)
+	h.done(w, r, "profile.saved", "/profile")
 }
 
 func (h *handler) passwordShow(w http.ResponseWriter, r *http.Request) {
@@ -95,6 +91,5 @@ func (h *handler) passwordUpdate(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	h.sessions.Put(ctx, sessEpoch, epoch)
-	h.flash(ctx, "password.changed")
-	http.Redirect(w, r, "/profile", http.StatusSeeOther)
+	h.done(w, r, "password.changed", "/profile")
 }

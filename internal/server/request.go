@@ -2,7 +2,6 @@ package server
 
 import (
 	"context"
-	"errors"
 	"net/http"
 	"strconv"
 	"strings"
@@ -88,12 +87,9 @@ func (h *handler) renderRequest(w http.ResponseWriter, r *http.Request, status i
 }
 
 func (h *handler) requestShow(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r)
-	if err != nil {
-		h.fail(w, r, err)
-		return
+	if id, ok := h.pathID(w, r); ok {
+		h.renderRequest(w, r, http.StatusOK, id, web.RequestView{})
 	}
-	h.renderRequest(w, r, http.StatusOK, id, web.RequestView{})
 }
 
 func (h *handler) requestApprove(w http.ResponseWriter, r *http.Request) { h.requestDecide(w, r, true) }
@@ -107,41 +103,34 @@ func (h *handler) requestDecide(w http.ResponseWriter, r *http.Request, approve 
 		return
 	}
 	ctx := r.Context()
-	id, err := pathID(r)
-	if err != nil {
-		h.fail(w, r, err)
+	id, ok := h.pathID(w, r)
+	if !ok {
 		return
 	}
 	inbox := r.PostFormValue("back") == "inbox"
 	d := isms.RequestDecision{Approve: approve, Note: r.PostFormValue("note"), Version: int(formInt(r, "version"))}
-	_, err = h.db.DecideAssetRequest(ctx, isms.ActorFrom(ctx), id, d)
-	if ve, ok := errors.AsType[*isms.ValidationError](err); ok {
-		form := web.DecisionForm{Note: d.Note, Errors: ve.Fields, FromInbox: inbox}
-		if inbox {
-			h.renderInbox(w, r, http.StatusUnprocessableEntity, web.RequestInbox{ErrorID: id, Decision: form})
-		} else {
-			h.renderRequest(w, r, http.StatusUnprocessableEntity, id, web.RequestView{Decision: form})
+	_, err := h.db.DecideAssetRequest(ctx, isms.ActorFrom(ctx), id, d)
+	if h.refused(w, r, err, func(status int, errs isms.FieldErrors, conflict bool) {
+		form := web.DecisionForm{Note: d.Note, Errors: errs, FromInbox: inbox}
+		switch {
+		case conflict:
+			h.renderRequest(w, r, status, id, web.RequestView{Conflict: true})
+		case inbox:
+			h.renderInbox(w, r, status, web.RequestInbox{ErrorID: id, Decision: form})
+		default:
+			h.renderRequest(w, r, status, id, web.RequestView{Decision: form})
 		}
+	}) {
 		return
 	}
-	if isms.ErrorCode(err) == isms.ECONFLICT {
-		h.renderRequest(w, r, http.StatusConflict, id, web.RequestView{Conflict: true})
-		return
-	}
-	if err != nil {
-		h.fail(w, r, err)
-		return
-	}
+	flash, back := "request.refused", requestPath(id)
 	if approve {
-		h.flash(ctx, "request.approved")
-	} else {
-		h.flash(ctx, "request.refused")
+		flash = "request.approved"
 	}
 	if inbox {
-		http.Redirect(w, r, "/requests", http.StatusSeeOther)
-		return
+		back = "/requests"
 	}
-	http.Redirect(w, r, requestPath(id), http.StatusSeeOther)
+	h.done(w, r, flash, back)
 }
 
 func (h *handler) requestWithdraw(w http.ResponseWriter, r *http.Request) {
@@ -149,12 +138,11 @@ func (h *handler) requestWithdraw(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	ctx := r.Context()
-	id, err := pathID(r)
-	if err != nil {
-		h.fail(w, r, err)
+	id, ok := h.pathID(w, r)
+	if !ok {
 		return
 	}
-	_, err = h.db.WithdrawAssetRequest(ctx, isms.ActorFrom(ctx), id, int(formInt(r, "version")))
+	_, err := h.db.WithdrawAssetRequest(ctx, isms.ActorFrom(ctx), id, int(formInt(r, "version")))
 	if isms.ErrorCode(err) == isms.ECONFLICT {
 		h.renderRequest(w, r, http.StatusConflict, id, web.RequestView{Conflict: true})
 		return
@@ -163,8 +151,7 @@ func (h *handler) requestWithdraw(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, err)
 		return
 	}
-	h.flash(ctx, "request.withdrawn")
-	http.Redirect(w, r, requestPath(id), http.StatusSeeOther)
+	h.done(w, r, "request.withdrawn", requestPath(id))
 }
 
 // postedMoment reads a date and time field (2026-11-20T14:30, as a datetime-local input sends
@@ -204,13 +191,13 @@ func (h *handler) requestComplete(w http.ResponseWriter, r *http.Request) {
 	}
 	ctx := r.Context()
 	actor := isms.ActorFrom(ctx)
-	id, err := pathID(r)
-	if err != nil {
-		h.fail(w, r, err)
+	id, ok := h.pathID(w, r)
+	if !ok {
 		return
 	}
 	c, form, fe := h.completionFrom(r)
 	var done isms.AssetRequest
+	var err error
 	if len(fe) == 0 {
 		done, err = h.db.CompleteAssetRequest(ctx, actor, id, c)
 	} else {
@@ -221,25 +208,21 @@ func (h *handler) requestComplete(w http.ResponseWriter, r *http.Request) {
 			err = mergeErrors(fe, c.Validate(req.Kind)).Err()
 		}
 	}
-	if ve, ok := errors.AsType[*isms.ValidationError](err); ok {
-		form.Errors = ve.Fields
-		h.renderRequest(w, r, http.StatusUnprocessableEntity, id, web.RequestView{Completion: form})
+	if h.refused(w, r, err, func(status int, errs isms.FieldErrors, conflict bool) {
+		v := web.RequestView{Conflict: conflict}
+		if !conflict {
+			form.Errors = errs
+			v.Completion = form
+		}
+		h.renderRequest(w, r, status, id, v)
+	}) {
 		return
 	}
-	if isms.ErrorCode(err) == isms.ECONFLICT {
-		h.renderRequest(w, r, http.StatusConflict, id, web.RequestView{Conflict: true})
-		return
-	}
-	if err != nil {
-		h.fail(w, r, err)
-		return
-	}
+	flash := "request.completed"
 	if done.Kind == isms.RequestDispose {
-		h.flash(ctx, "request.disposed")
-	} else {
-		h.flash(ctx, "request.completed")
+		flash = "request.disposed"
 	}
-	http.Redirect(w, r, assetRequestsPath(done.AssetID), http.StatusSeeOther)
+	h.done(w, r, flash, assetRequestsPath(done.AssetID))
 }
 
 // renderRequestForm shows the request form (or, below 2以上, the disposal record) for an asset.
@@ -325,17 +308,13 @@ func (h *handler) requestCreate(w http.ResponseWriter, r *http.Request) {
 		in.Normalize()
 		err = mergeErrors(fe, in.Validate()).Err()
 	}
-	if ve, ok := errors.AsType[*isms.ValidationError](err); ok {
-		f.Errors = ve.Fields
+	if h.invalid(w, r, err, func(errs isms.FieldErrors) {
+		f.Errors = errs
 		h.renderRequestForm(w, r, http.StatusUnprocessableEntity, a, f)
+	}) {
 		return
 	}
-	if err != nil {
-		h.fail(w, r, err)
-		return
-	}
-	h.flash(ctx, "request.created")
-	http.Redirect(w, r, requestPath(created.ID), http.StatusSeeOther)
+	h.done(w, r, "request.created", requestPath(created.ID))
 }
 
 // requestDisposal records the disposal of an asset below 2以上, which needs no approval.
@@ -361,16 +340,11 @@ func (h *handler) requestDisposal(w http.ResponseWriter, r *http.Request) {
 		c.Normalize()
 		err = mergeErrors(mergeErrors(fe, in.Validate()), c.Validate(isms.RequestDispose)).Err()
 	}
-	if ve, ok := errors.AsType[*isms.ValidationError](err); ok {
-		f.Errors = ve.Fields
-		f.Completion.Errors = ve.Fields
+	if h.invalid(w, r, err, func(errs isms.FieldErrors) {
+		f.Errors, f.Completion.Errors = errs, errs
 		h.renderRequestForm(w, r, http.StatusUnprocessableEntity, a, f)
+	}) {
 		return
 	}
-	if err != nil {
-		h.fail(w, r, err)
-		return
-	}
-	h.flash(ctx, "request.disposed")
-	http.Redirect(w, r, assetRequestsPath(a.ID), http.StatusSeeOther)
+	h.done(w, r, "request.disposed", assetRequestsPath(a.ID))
 }

@@ -11,7 +11,6 @@ import (
 
 	"github.com/chromedp/chromedp"
 
-	"github.com/jichitai-isms/isms/internal/auth"
 	"github.com/jichitai-isms/isms/internal/browsertest"
 	"github.com/jichitai-isms/isms/internal/isms"
 )
@@ -323,52 +322,27 @@ func TestBrowserManagerDecidesFromInbox(t *testing.T) {
 	if err := e.db.LinkPersonUser(context.Background(), system, kobayashi.ID, u.ID, kobayashi.Version); err != nil {
 		t.Fatal(err)
 	}
-	ctx := browsertest.New(t)
-	run := func(what string, actions ...chromedp.Action[chromedp.Void]) {
-		t.Helper()
-		if err := chromedp.Do(ctx, actions...); err != nil {
-			t.Fatalf("%s: %v", what, err)
-		}
-	}
-	click := func(sel string) {
-		t.Helper()
-		if _, err := chromedp.RunResponse(ctx, chromedp.Click(chromedp.CSS(sel))); err != nil {
-			t.Fatalf("click %s: %v", sel, err)
-		}
-	}
-	text := func(sel string) string {
-		t.Helper()
-		s, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(sel)))
-		if err != nil {
-			t.Fatalf("reading %s: %v", sel, err)
-		}
-		return strings.Join(strings.Fields(s), " ")
-	}
-	code, _ := auth.TOTPCode(secret, e.clock.Now())
-	run("sign in", chromedp.Navigate(e.srv.URL+"/login"),
-		chromedp.SendKeys(chromedp.ID("login_id"), "kobayashi"), chromedp.SendKeys(chromedp.ID("password"), testPassword))
-	click(`form[action="/login"] button[type="submit"]`)
-	run("second factor", chromedp.SendKeys(chromedp.ID("code"), code))
-	click(`form[action="/login/mfa"] button[type="submit"]`)
+	p := browsertest.NewPage(t)
+	e.browserSignIn(p, "kobayashi", testPassword, secret)
 
-	if nav := text("nav.main-nav"); !strings.Contains(nav, "承認待ち 2件") {
+	if nav := p.Text("nav.main-nav"); !strings.Contains(nav, "承認待ち 2件") {
 		t.Errorf("menu reads %q", nav)
 	}
-	click(`nav.main-nav a[href="/requests"]`)
-	click(`#request-` + first + ` button[formaction="/requests/` + first + `/refuse"]`)
-	if msg := text(`#note-` + first + `-error`); msg != "⚠ 承認しない場合は、理由を記入してください。" && msg != "承認しない場合は、理由を記入してください。" {
+	p.Click(`nav.main-nav a[href="/requests"]`)
+	p.Click(`#request-` + first + ` button[formaction="/requests/` + first + `/refuse"]`)
+	if msg := p.Text(`#note-` + first + `-error`); msg != "⚠ 承認しない場合は、理由を記入してください。" && msg != "承認しない場合は、理由を記入してください。" {
 		t.Errorf("refusal without a reason: %q", msg)
 	}
-	run("give the reason", chromedp.SendKeys(chromedp.ID("note-"+first), "修理で再利用できるため"))
-	click(`#request-` + first + ` button[formaction="/requests/` + first + `/refuse"]`)
-	if flash := text(".alert-ok"); flash != "申請を承認しませんでした。" {
+	p.Run("give the reason", chromedp.SendKeys(chromedp.ID("note-"+first), "修理で再利用できるため"))
+	p.Click(`#request-` + first + ` button[formaction="/requests/` + first + `/refuse"]`)
+	if flash := p.Text(".alert-ok"); flash != "申請を承認しませんでした。" {
 		t.Errorf("after refusing: %q", flash)
 	}
-	click(`#request-` + second + ` button.primary`)
-	if flash := text(".alert-ok"); flash != "申請を承認しました。" {
+	p.Click(`#request-` + second + ` button.primary`)
+	if flash := p.Text(".alert-ok"); flash != "申請を承認しました。" {
 		t.Errorf("after approving: %q", flash)
 	}
-	if card := text(`#request-` + second); !strings.Contains(card, "承認済（実施待ち）") || !strings.Contains(card, "試験 kobayashi") {
+	if card := p.Text(`#request-` + second); !strings.Contains(card, "承認済（実施待ち）") || !strings.Contains(card, "試験 kobayashi") {
 		t.Errorf("approved request reads %q", card)
 	}
 	if res, _ := get(t, tw.sato, e.srv.URL+"/requests/"+first); res.StatusCode != http.StatusOK {

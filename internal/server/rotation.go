@@ -66,17 +66,13 @@ func (h *handler) rotationCreate(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	rot, err := h.db.CreateRotation(ctx, isms.ActorFrom(ctx), f.Input)
-	if ve, ok := errors.AsType[*isms.ValidationError](err); ok {
-		f.Errors = ve.Fields
+	if h.invalid(w, r, err, func(errs isms.FieldErrors) {
+		f.Errors = errs
 		h.render(w, r, http.StatusUnprocessableEntity, web.RotationNewPage(f))
+	}) {
 		return
 	}
-	if err != nil {
-		h.fail(w, r, err)
-		return
-	}
-	h.flash(ctx, "rotation.created")
-	http.Redirect(w, r, rotationPath(rot.ID, ""), http.StatusSeeOther)
+	h.done(w, r, "rotation.created", rotationPath(rot.ID, ""))
 }
 
 func rotationPath(id int64, fragment string) string {
@@ -97,13 +93,8 @@ func (h *handler) rotationShow(w http.ResponseWriter, r *http.Request) {
 func (h *handler) renderRotationSheet(w http.ResponseWriter, r *http.Request, status int, s web.RotationSheet) {
 	ctx := r.Context()
 	actor := isms.ActorFrom(ctx)
-	id, err := pathID(r)
-	if err != nil {
-		h.fail(w, r, err)
-		return
-	}
-	if s.Rotation, err = h.db.FindRotation(ctx, actor, id); err != nil {
-		h.fail(w, r, err)
+	var ok bool
+	if s.Rotation, ok = pathRecord(h, w, r, h.db.FindRotation); !ok {
 		return
 	}
 	rot := s.Rotation
@@ -113,6 +104,7 @@ func (h *handler) renderRotationSheet(w http.ResponseWriter, r *http.Request, st
 	}
 	if rot.Status == isms.RotationDraft {
 		day, dayBefore := rot.EffectiveDate, rot.EffectiveDate.AddDate(0, 0, -1)
+		var err error
 		if s.People, err = h.db.FindRotationPeople(ctx, actor, day); err != nil {
 			h.fail(w, r, err)
 			return
@@ -152,9 +144,8 @@ func (h *handler) rotationUpdate(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	ctx := r.Context()
-	id, err := pathID(r)
-	if err != nil {
-		h.fail(w, r, err)
+	id, ok := h.pathID(w, r)
+	if !ok {
 		return
 	}
 	f := rotationFormFrom(r)
@@ -162,32 +153,31 @@ func (h *handler) rotationUpdate(w http.ResponseWriter, r *http.Request) {
 		h.renderRotationSheet(w, r, http.StatusUnprocessableEntity, web.RotationSheet{Heading: f})
 		return
 	}
-	_, err = h.db.UpdateRotation(ctx, isms.ActorFrom(ctx), id, f.Input)
-	if ve, ok := errors.AsType[*isms.ValidationError](err); ok {
-		f.Errors = ve.Fields
-		h.renderRotationSheet(w, r, http.StatusUnprocessableEntity, web.RotationSheet{Heading: f})
+	_, err := h.db.UpdateRotation(ctx, isms.ActorFrom(ctx), id, f.Input)
+	if h.refused(w, r, err, func(status int, errs isms.FieldErrors, conflict bool) {
+		f.Errors = errs
+		h.renderRotationSheet(w, r, status, web.RotationSheet{Heading: f, Conflict: conflict})
+	}) {
 		return
 	}
-	if h.rotationConflict(w, r, err, web.RotationSheet{Heading: f}) {
-		return
+	h.done(w, r, "rotation.updated", rotationPath(id, ""))
+}
+
+// rotationRefused answers a change to the sheet that err says failed, and reports whether it did
+// (false when err is nil): the sheet as it is now with a conflict message for a stale form or a
+// rotation applied meanwhile (409), the error page for anything else. It stands in for refused
+// behind the sheet's buttons (delete, delete a line, apply), which have no fields to show errors
+// beside.
+func (h *handler) rotationRefused(w http.ResponseWriter, r *http.Request, err error) bool {
+	if isms.ErrorCode(err) == isms.ECONFLICT {
+		h.renderRotationSheet(w, r, http.StatusConflict, web.RotationSheet{Conflict: true})
+		return true
 	}
 	if err != nil {
 		h.fail(w, r, err)
-		return
+		return true
 	}
-	h.flash(ctx, "rotation.updated")
-	http.Redirect(w, r, rotationPath(id, ""), http.StatusSeeOther)
-}
-
-// rotationConflict shows the sheet as it is now with a conflict message when err is one (a stale
-// form, or a rotation applied meanwhile), and reports whether it did.
-func (h *handler) rotationConflict(w http.ResponseWriter, r *http.Request, err error, s web.RotationSheet) bool {
-	if isms.ErrorCode(err) != isms.ECONFLICT {
-		return false
-	}
-	s.Conflict = true
-	h.renderRotationSheet(w, r, http.StatusConflict, s)
-	return true
+	return false
 }
 
 func (h *handler) rotationDelete(w http.ResponseWriter, r *http.Request) {
@@ -195,21 +185,15 @@ func (h *handler) rotationDelete(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	ctx := r.Context()
-	id, err := pathID(r)
-	if err != nil {
-		h.fail(w, r, err)
+	id, ok := h.pathID(w, r)
+	if !ok {
 		return
 	}
-	err = h.db.DeleteRotation(ctx, isms.ActorFrom(ctx), id, int(formInt(r, "version")))
-	if h.rotationConflict(w, r, err, web.RotationSheet{}) {
+	err := h.db.DeleteRotation(ctx, isms.ActorFrom(ctx), id, int(formInt(r, "version")))
+	if h.rotationRefused(w, r, err) {
 		return
 	}
-	if err != nil {
-		h.fail(w, r, err)
-		return
-	}
-	h.flash(ctx, "rotation.deleted")
-	http.Redirect(w, r, "/rotations", http.StatusSeeOther)
+	h.done(w, r, "rotation.deleted", "/rotations")
 }
 
 // rotationLineCreate adds the line of one of the sheet's three forms (move, end_role,
@@ -219,9 +203,8 @@ func (h *handler) rotationLineCreate(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	ctx := r.Context()
-	id, err := pathID(r)
-	if err != nil {
-		h.fail(w, r, err)
+	id, ok := h.pathID(w, r)
+	if !ok {
 		return
 	}
 	in := isms.RotationLine{
@@ -233,24 +216,21 @@ func (h *handler) rotationLineCreate(w http.ResponseWriter, r *http.Request) {
 		Acting:       r.PostFormValue("acting") == "true",
 		Note:         r.PostFormValue("note"),
 	}
-	_, err = h.db.AddRotationLine(ctx, isms.ActorFrom(ctx), id, in)
-	if ve, ok := errors.AsType[*isms.ValidationError](err); ok {
-		h.renderRotationSheet(w, r, http.StatusUnprocessableEntity, web.RotationSheet{LineKind: in.Kind, Line: in, LineErrors: ve.Fields})
+	_, err := h.db.AddRotationLine(ctx, isms.ActorFrom(ctx), id, in)
+	if h.refused(w, r, err, func(status int, errs isms.FieldErrors, conflict bool) {
+		s := web.RotationSheet{Conflict: conflict}
+		if !conflict {
+			s.LineKind, s.Line, s.LineErrors = in.Kind, in, errs
+		}
+		h.renderRotationSheet(w, r, status, s)
+	}) {
 		return
 	}
-	if h.rotationConflict(w, r, err, web.RotationSheet{}) {
-		return
-	}
-	if err != nil {
-		h.fail(w, r, err)
-		return
-	}
-	h.flash(ctx, "rotation.line_added")
 	fragment := "handovers"
 	if in.Kind == isms.LineMove {
 		fragment = "moves"
 	}
-	http.Redirect(w, r, rotationPath(id, fragment), http.StatusSeeOther)
+	h.done(w, r, "rotation.line_added", rotationPath(id, fragment))
 }
 
 func (h *handler) rotationLineDelete(w http.ResponseWriter, r *http.Request) {
@@ -258,9 +238,8 @@ func (h *handler) rotationLineDelete(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	ctx := r.Context()
-	id, err := pathID(r)
-	if err != nil {
-		h.fail(w, r, err)
+	id, ok := h.pathID(w, r)
+	if !ok {
 		return
 	}
 	lineID, err := strconv.ParseInt(r.PathValue("line"), 10, 64)
@@ -269,15 +248,10 @@ func (h *handler) rotationLineDelete(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	err = h.db.DeleteRotationLine(ctx, isms.ActorFrom(ctx), id, lineID)
-	if h.rotationConflict(w, r, err, web.RotationSheet{}) {
+	if h.rotationRefused(w, r, err) {
 		return
 	}
-	if err != nil {
-		h.fail(w, r, err)
-		return
-	}
-	h.flash(ctx, "rotation.line_deleted")
-	http.Redirect(w, r, rotationPath(id, ""), http.StatusSeeOther)
+	h.done(w, r, "rotation.line_deleted", rotationPath(id, ""))
 }
 
 // rotationApply applies the whole sheet once the confirmation box is ticked. Lines that no longer
@@ -287,27 +261,21 @@ func (h *handler) rotationApply(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	ctx := r.Context()
-	id, err := pathID(r)
-	if err != nil {
-		h.fail(w, r, err)
+	id, ok := h.pathID(w, r)
+	if !ok {
 		return
 	}
 	if r.PostFormValue("confirm") != "yes" {
 		h.renderRotationSheet(w, r, http.StatusUnprocessableEntity, web.RotationSheet{ConfirmError: true})
 		return
 	}
-	_, err = h.db.ApplyRotation(ctx, isms.ActorFrom(ctx), id, int(formInt(r, "version")))
+	_, err := h.db.ApplyRotation(ctx, isms.ActorFrom(ctx), id, int(formInt(r, "version")))
 	if re, ok := errors.AsType[*isms.RotationError](err); ok {
 		h.renderRotationSheet(w, r, http.StatusUnprocessableEntity, web.RotationSheet{ApplyErrors: re.Lines})
 		return
 	}
-	if h.rotationConflict(w, r, err, web.RotationSheet{}) {
+	if h.rotationRefused(w, r, err) {
 		return
 	}
-	if err != nil {
-		h.fail(w, r, err)
-		return
-	}
-	h.flash(ctx, "rotation.applied")
-	http.Redirect(w, r, rotationPath(id, ""), http.StatusSeeOther)
+	h.done(w, r, "rotation.applied", rotationPath(id, ""))
 }

@@ -30,6 +30,5 @@ func (h *handler) settingUpdate(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, err)
 		return
 	}
-	h.flash(ctx, "settings.saved")
-	http.Redirect(w, r, "/admin/settings", http.StatusSeeOther)
+	h.done(w, r, "settings.saved", "/admin/settings")
 }

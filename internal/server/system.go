@@ -76,15 +76,7 @@ func systemUnits(units []isms.Unit, keep func(isms.Unit) bool) []isms.Unit {
 // pathSystem is the system named by the path's {id}, within the reader's scope; when there is
 // none it has answered already (404, the same for a system outside the scope).
 func (h *handler) pathSystem(w http.ResponseWriter, r *http.Request) (isms.System, bool) {
-	id, err := pathID(r)
-	if err == nil {
-		var s isms.System
-		if s, err = h.db.FindSystem(r.Context(), isms.ActorFrom(r.Context()), id); err == nil {
-			return s, true
-		}
-	}
-	h.fail(w, r, err)
-	return isms.System{}, false
+	return pathRecord(h, w, r, h.db.FindSystem)
 }
 
 func (h *handler) systemShow(w http.ResponseWriter, r *http.Request) {
@@ -250,14 +242,6 @@ func (h *handler) systemEdit(w http.ResponseWriter, r *http.Request) {
 	h.renderSystemForm(w, r, http.StatusOK, form)
 }
 
-// formDate is a day as a date field holds it, "" for none.
-func formDate(d *time.Time) string {
-	if d == nil {
-		return ""
-	}
-	return d.Format(time.DateOnly)
-}
-
 // saveSystem registers (id 0) or updates a system from the posted form and answers: back to the
 // system's page, or the form again with the errors (422) or the conflict (409).
 func (h *handler) saveSystem(w http.ResponseWriter, r *http.Request, id int64) {
@@ -292,37 +276,25 @@ func (h *handler) saveSystem(w http.ResponseWriter, r *http.Request, id int64) {
 	} else {
 		s, err = h.db.UpdateSystem(ctx, actor, id, form.Input)
 	}
-	if ve, ok := errors.AsType[*isms.ValidationError](err); ok {
-		form.Errors = ve.Fields
-		h.renderSystemForm(w, r, http.StatusUnprocessableEntity, form)
+	if h.refused(w, r, err, func(status int, errs isms.FieldErrors, conflict bool) {
+		form.Errors, form.Conflict = errs, conflict
+		h.renderSystemForm(w, r, status, form)
+	}) {
 		return
 	}
-	if isms.ErrorCode(err) == isms.ECONFLICT {
-		form.Conflict = true
-		h.renderSystemForm(w, r, http.StatusConflict, form)
-		return
-	}
-	if err != nil {
-		h.fail(w, r, err)
-		return
-	}
+	flash := "system.updated"
 	if id == 0 {
-		h.flash(ctx, "system.created")
-	} else {
-		h.flash(ctx, "system.updated")
+		flash = "system.created"
 	}
-	http.Redirect(w, r, systemPath(s.ID), http.StatusSeeOther)
+	h.done(w, r, flash, systemPath(s.ID))
 }
 
 func (h *handler) systemCreate(w http.ResponseWriter, r *http.Request) { h.saveSystem(w, r, 0) }
 
 func (h *handler) systemUpdate(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r)
-	if err != nil {
-		h.fail(w, r, err)
-		return
+	if id, ok := h.pathID(w, r); ok {
+		h.saveSystem(w, r, id)
 	}
-	h.saveSystem(w, r, id)
 }
 
 // systemExceptionCreate records the CISO's permission (例外措置) for a rule the system breaks,
@@ -367,6 +339,5 @@ func (h *handler) systemExceptionCreate(w http.ResponseWriter, r *http.Request) 
 		h.fail(w, r, err)
 		return
 	}
-	h.flash(ctx, "system.exception.created")
-	http.Redirect(w, r, systemPath(s.ID)+"#findings", http.StatusSeeOther)
+	h.done(w, r, "system.exception.created", systemPath(s.ID)+"#findings")
 }

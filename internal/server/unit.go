@@ -1,7 +1,6 @@
 package server
 
 import (
-	"errors"
 	"net/http"
 	"strconv"
 	"time"
@@ -20,14 +19,8 @@ const unitHistoryLength = 20
 func (h *handler) unitShow(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	actor := isms.ActorFrom(ctx)
-	id, err := pathID(r)
-	if err != nil {
-		h.fail(w, r, err)
-		return
-	}
-	u, err := h.db.FindUnit(ctx, actor, id)
-	if err != nil {
-		h.fail(w, r, err)
+	u, ok := pathRecord(h, w, r, h.db.FindUnit)
+	if !ok {
 		return
 	}
 	day := isms.Day(h.now())
@@ -153,17 +146,13 @@ func (h *handler) unitCreate(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	u, err := h.db.CreateUnit(ctx, actor, in)
-	if ve, ok := errors.AsType[*isms.ValidationError](err); ok {
-		form.Errors = ve.Fields
+	if h.invalid(w, r, err, func(errs isms.FieldErrors) {
+		form.Errors = errs
 		h.renderUnitForm(w, r, http.StatusUnprocessableEntity, form)
+	}) {
 		return
 	}
-	if err != nil {
-		h.fail(w, r, err)
-		return
-	}
-	h.flash(ctx, "unit.created")
-	http.Redirect(w, r, unitAfterSave(actor, u.ID), http.StatusSeeOther)
+	h.done(w, r, "unit.created", unitAfterSave(actor, u.ID))
 }
 
 // unitFormErrors adds the input's own problems to those found reading the form (a date that is
@@ -179,9 +168,8 @@ func unitFormErrors(fe isms.FieldErrors, in isms.UnitInput) isms.FieldErrors {
 // names and places are master data to them, whatever their scope. When there is none it has
 // answered already.
 func (h *handler) pathUnit(w http.ResponseWriter, r *http.Request) (isms.Unit, bool) {
-	id, err := pathID(r)
-	if err != nil {
-		h.fail(w, r, err)
+	id, ok := h.pathID(w, r)
+	if !ok {
 		return isms.Unit{}, false
 	}
 	units, err := h.db.FindUnits(r.Context())
@@ -216,9 +204,8 @@ func (h *handler) unitUpdate(w http.ResponseWriter, r *http.Request) {
 	}
 	ctx := r.Context()
 	actor := isms.ActorFrom(ctx)
-	id, err := pathID(r)
-	if err != nil {
-		h.fail(w, r, err)
+	id, ok := h.pathID(w, r)
+	if !ok {
 		return
 	}
 	fe := isms.FieldErrors{}
@@ -229,23 +216,14 @@ func (h *handler) unitUpdate(w http.ResponseWriter, r *http.Request) {
 		h.renderUnitForm(w, r, http.StatusUnprocessableEntity, form)
 		return
 	}
-	_, err = h.db.UpdateUnit(ctx, actor, id, in)
-	if ve, ok := errors.AsType[*isms.ValidationError](err); ok {
-		form.Errors = ve.Fields
-		h.renderUnitForm(w, r, http.StatusUnprocessableEntity, form)
+	_, err := h.db.UpdateUnit(ctx, actor, id, in)
+	if h.refused(w, r, err, func(status int, errs isms.FieldErrors, conflict bool) {
+		form.Errors, form.Conflict = errs, conflict
+		h.renderUnitForm(w, r, status, form)
+	}) {
 		return
 	}
-	if isms.ErrorCode(err) == isms.ECONFLICT {
-		form.Conflict = true
-		h.renderUnitForm(w, r, http.StatusConflict, form)
-		return
-	}
-	if err != nil {
-		h.fail(w, r, err)
-		return
-	}
-	h.flash(ctx, "unit.updated")
-	http.Redirect(w, r, unitAfterSave(actor, id), http.StatusSeeOther)
+	h.done(w, r, "unit.updated", unitAfterSave(actor, id))
 }
 
 // renderUnitClose shows the closing form with the units that may take over the records.
@@ -294,20 +272,11 @@ func (h *handler) unitClose(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	_, err := h.db.CloseUnit(ctx, actor, u.ID, c)
-	if ve, ok := errors.AsType[*isms.ValidationError](err); ok {
-		form.Errors = ve.Fields
-		h.renderUnitClose(w, r, http.StatusUnprocessableEntity, form)
+	if h.refused(w, r, err, func(status int, errs isms.FieldErrors, conflict bool) {
+		form.Errors, form.Conflict = errs, conflict
+		h.renderUnitClose(w, r, status, form)
+	}) {
 		return
 	}
-	if isms.ErrorCode(err) == isms.ECONFLICT {
-		form.Conflict = true
-		h.renderUnitClose(w, r, http.StatusConflict, form)
-		return
-	}
-	if err != nil {
-		h.fail(w, r, err)
-		return
-	}
-	h.flash(ctx, "unit.closed")
-	http.Redirect(w, r, unitAfterSave(actor, u.ID), http.StatusSeeOther)
+	h.done(w, r, "unit.closed", unitAfterSave(actor, u.ID))
 }

@@ -1,7 +1,7 @@
 package server
 
 import (
-	"errors"
+	"context"
 	"net/http"
 	"strconv"
 	"strings"
@@ -13,12 +13,33 @@ import (
 
 // Account administration, for system administrators.
 
-func pathID(r *http.Request) (int64, error) {
+func userPath(id int64) string { return "/admin/users/" + strconv.FormatInt(id, 10) }
+
+// pathID is the path's {id}; when it is not one it has answered already (404).
+func (h *handler) pathID(w http.ResponseWriter, r *http.Request) (int64, bool) {
 	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
 	if err != nil || id <= 0 {
-		return 0, isms.Errorf(isms.ENOTFOUND, "no such id")
+		h.fail(w, r, isms.Errorf(isms.ENOTFOUND, "no such id"))
+		return 0, false
 	}
-	return id, nil
+	return id, true
+}
+
+// pathRecord is the record named by the path's {id}, as find reads it for the reader (within
+// their scope); when there is none, or it cannot be read, it has answered already (404 for none,
+// the same for a record outside the scope). The path* helpers of each resource are made of it.
+func pathRecord[T any](h *handler, w http.ResponseWriter, r *http.Request, find func(ctx context.Context, actor isms.Actor, id int64) (T, error)) (T, bool) {
+	var none T
+	id, ok := h.pathID(w, r)
+	if !ok {
+		return none, false
+	}
+	rec, err := find(r.Context(), isms.ActorFrom(r.Context()), id)
+	if err != nil {
+		h.fail(w, r, err)
+		return none, false
+	}
+	return rec, true
 }
 
 func formInt(r *http.Request, name string) int64 {
@@ -95,30 +116,18 @@ func (h *handler) userCreate(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	u, err := h.db.CreateUser(ctx, isms.ActorFrom(ctx), in, hash)
-	if ve, ok := errors.AsType[*isms.ValidationError](err); ok {
-		h.renderUserForm(w, r, http.StatusUnprocessableEntity, web.UserForm{Input: in, Errors: ve.Fields})
-		return
-	}
-	if err != nil {
-		h.fail(w, r, err)
+	if h.invalid(w, r, err, func(errs isms.FieldErrors) {
+		h.renderUserForm(w, r, http.StatusUnprocessableEntity, web.UserForm{Input: in, Errors: errs})
+	}) {
 		return
 	}
 	h.sessions.Put(ctx, sessOneTime, password)
-	h.flash(ctx, "user.created")
-	http.Redirect(w, r, "/admin/users/"+strconv.FormatInt(u.ID, 10), http.StatusSeeOther)
+	h.done(w, r, "user.created", userPath(u.ID))
 }
 
 // pathUser is the account named by the path's {id}; when there is none it has answered already.
 func (h *handler) pathUser(w http.ResponseWriter, r *http.Request) (isms.User, bool) {
-	id, err := pathID(r)
-	if err == nil {
-		var u isms.User
-		if u, err = h.db.FindUserByID(r.Context(), isms.ActorFrom(r.Context()), id); err == nil {
-			return u, true
-		}
-	}
-	h.fail(w, r, err)
-	return isms.User{}, false
+	return pathRecord(h, w, r, h.db.FindUserByID)
 }
 
 func (h *handler) userShow(w http.ResponseWriter, r *http.Request) {
@@ -161,27 +170,18 @@ func (h *handler) userUpdate(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	ctx := r.Context()
-	id, err := pathID(r)
-	if err != nil {
-		h.fail(w, r, err)
+	id, ok := h.pathID(w, r)
+	if !ok {
 		return
 	}
 	in := userInputFrom(r)
-	_, err = h.db.UpdateUser(ctx, isms.ActorFrom(ctx), id, in)
-	if ve, ok := errors.AsType[*isms.ValidationError](err); ok {
-		h.renderUserForm(w, r, http.StatusUnprocessableEntity, web.UserForm{ID: id, Input: in, Errors: ve.Fields})
+	_, err := h.db.UpdateUser(ctx, isms.ActorFrom(ctx), id, in)
+	if h.refused(w, r, err, func(status int, errs isms.FieldErrors, conflict bool) {
+		h.renderUserForm(w, r, status, web.UserForm{ID: id, Input: in, Errors: errs, Conflict: conflict})
+	}) {
 		return
 	}
-	if isms.ErrorCode(err) == isms.ECONFLICT {
-		h.renderUserForm(w, r, http.StatusConflict, web.UserForm{ID: id, Input: in, Conflict: true})
-		return
-	}
-	if err != nil {
-		h.fail(w, r, err)
-		return
-	}
-	h.flash(ctx, "user.updated")
-	http.Redirect(w, r, "/admin/users/"+strconv.FormatInt(id, 10), http.StatusSeeOther)
+	h.done(w, r, "user.updated", userPath(id))
 }
 
 // userAction applies one of the buttons of the account page: suspend, reactivate, retire, reset
@@ -192,13 +192,13 @@ func (h *handler) userAction(w http.ResponseWriter, r *http.Request) {
 	}
 	ctx := r.Context()
 	actor := isms.ActorFrom(ctx)
-	id, err := pathID(r)
-	if err != nil {
-		h.fail(w, r, err)
+	id, ok := h.pathID(w, r)
+	if !ok {
 		return
 	}
 	version := int(formInt(r, "version"))
 	var flash string
+	var err error
 	switch action := r.PostFormValue("action"); action {
 	case "suspend", "reactivate", "retire":
 		status := map[string]isms.UserStatus{"suspend": isms.UserSuspended, "reactivate": isms.UserActive, "retire": isms.UserRetired}[action]
@@ -223,6 +223,5 @@ func (h *handler) userAction(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, err)
 		return
 	}
-	h.flash(ctx, flash)
-	http.Redirect(w, r, "/admin/users/"+strconv.FormatInt(id, 10), http.StatusSeeOther)
+	h.done(w, r, flash, userPath(id))
 }
