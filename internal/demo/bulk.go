@@ -110,9 +110,6 @@ func Bulk(ctx context.Context, db *postgres.DB, opts BulkOptions) (BulkSummary, 
 	if err != nil {
 		return s, err
 	}
-	if g.err != nil {
-		return s, g.err
-	}
 	s.Systems, s.SystemsReused = res.Systems, res.SystemsReused
 	s.IndexesRebuilt, s.Copy, s.Index, s.Analyze = res.IndexesRebuilt, res.Copy, res.Index, res.Analyze
 	s.Took = time.Since(start)
@@ -160,7 +157,6 @@ type generator struct {
 	typeCum  [2][]int
 	n, made  int
 	summary  *BulkSummary
-	err      error
 }
 
 // genSystem is a system to create, with its code and (once created) id.
@@ -284,21 +280,21 @@ func (g *generator) systemInputs() []isms.SystemInput {
 	return list
 }
 
-// assets returns the generator COPY draws from, once the systems have their ids.
-func (g *generator) assets(systemIDs map[string]int64) func() (isms.Asset, bool) {
+// assets returns the generator COPY draws from, once the systems have their ids. An asset that
+// breaks the rules is a mistake of the generator's, and undoes the load.
+func (g *generator) assets(systemIDs map[string]int64) func() (isms.Asset, bool, error) {
 	for i := range g.systems {
 		g.systems[i].id = systemIDs[g.systems[i].code]
 	}
 	used := map[int64]bool{}
-	return func() (isms.Asset, bool) {
-		if g.made >= g.n || g.err != nil {
+	return func() (isms.Asset, bool, error) {
+		if g.made >= g.n {
 			g.summary.Units = len(used)
-			return isms.Asset{}, false
+			return isms.Asset{}, false, nil
 		}
 		a, err := g.next()
 		if err != nil {
-			g.err = err
-			return isms.Asset{}, false
+			return isms.Asset{}, false, err
 		}
 		g.made++
 		used[a.UnitID] = true
@@ -320,7 +316,7 @@ func (g *generator) assets(systemIDs map[string]int64) func() (isms.Asset, bool)
 		if len(a.Warnings) > 0 {
 			s.Flagged++
 		}
-		return a, true
+		return a, true, nil
 	}
 }
 
