@@ -625,15 +625,20 @@ func (db *DB) FindAssets(ctx context.Context, actor isms.Actor, f isms.AssetFilt
 	}
 	if count {
 		cond, args := filter(true)
-		if err := db.inTx(ctx, func(tx pgx.Tx) error {
-			// Enough memory that the bitmap of a frequent pair stays exact, so that rows are not
-			// checked again page by page.
-			if _, err := tx.Exec(ctx, "SET LOCAL work_mem = '32MB'"); err != nil {
-				return err
-			}
-			return tx.QueryRow(ctx, fmt.Sprintf(`SELECT count(*) FROM (SELECT 1 FROM assets a WHERE %s LIMIT %d) m`,
-				cond, isms.AssetCountCap+1), args...).Scan(&total)
-		}); err != nil {
+		countSQL := fmt.Sprintf(`SELECT count(*) FROM (SELECT 1 FROM assets a WHERE %s LIMIT %d) m`, cond, isms.AssetCountCap+1)
+		if len(terms) == 0 {
+			err = db.pool.QueryRow(ctx, countSQL, args...).Scan(&total)
+		} else {
+			err = db.inTx(ctx, func(tx pgx.Tx) error {
+				// Enough memory that the bitmap of a frequent pair stays exact, so that rows are not
+				// checked again page by page.
+				if _, err := tx.Exec(ctx, "SET LOCAL work_mem = '32MB'"); err != nil {
+					return err
+				}
+				return tx.QueryRow(ctx, countSQL, args...).Scan(&total)
+			})
+		}
+		if err != nil {
 			return nil, 0, false, nil, wrap("count assets", err)
 		}
 	} else {
