@@ -181,16 +181,23 @@ func findUnit(ctx context.Context, q querier, id int64) (isms.Unit, error) {
 // FindUnits returns every unit, open and closed, in tree order (parents before their children,
 // siblings by code). Unit names are not confidential; their records are.
 func (db *DB) FindUnits(ctx context.Context) ([]isms.Unit, error) {
-	rows, err := db.pool.Query(ctx, `
-		WITH RECURSIVE tree AS (
-			SELECT id, ARRAY[code] AS path FROM units WHERE parent_id IS NULL
-			UNION ALL SELECT u.id, t.path || u.code FROM units u JOIN tree t ON u.parent_id = t.id)
-		SELECT `+unitColumns+` FROM units u JOIN tree t ON t.id = u.id ORDER BY t.path`)
+	rows, err := db.pool.Query(ctx, unitTreeSQL)
 	if err != nil {
 		return nil, wrap("find units", err)
 	}
-	units, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (isms.Unit, error) { return scanUnit(row) })
+	units, err := collectUnits(rows)
 	return units, wrap("find units", err)
+}
+
+// unitTreeSQL selects every unit, parents before their children and siblings by code.
+const unitTreeSQL = `
+	WITH RECURSIVE tree AS (
+		SELECT id, ARRAY[code] AS path FROM units WHERE parent_id IS NULL
+		UNION ALL SELECT u.id, t.path || u.code FROM units u JOIN tree t ON u.parent_id = t.id)
+	SELECT ` + unitColumns + ` FROM units u JOIN tree t ON t.id = u.id ORDER BY t.path`
+
+func collectUnits(rows pgx.Rows) ([]isms.Unit, error) {
+	return pgx.CollectRows(rows, func(row pgx.CollectableRow) (isms.Unit, error) { return scanUnit(row) })
 }
 
 // FindUnit returns a unit within the actor's scope. A unit outside the scope is ENOTFOUND,

@@ -94,25 +94,13 @@ func (h *handler) assetList(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, err)
 		return
 	}
-	l := web.AssetList{Filter: f, Overdue: overdue, Assets: assets, Total: total, Capped: capped, Next: next, Today: today}
-	units, err := h.db.FindUnits(ctx)
+	lookups, err := h.db.FindRegisterLookups(ctx)
 	if err != nil {
 		h.fail(w, r, err)
 		return
 	}
-	l.Units = seenUnits(actor, units)
-	if l.Types, err = h.db.FindAssetTypes(ctx); err != nil {
-		h.fail(w, r, err)
-		return
-	}
-	if l.Scheme, err = h.db.FindActiveScheme(ctx); err != nil {
-		h.fail(w, r, err)
-		return
-	}
-	if l.Levels, err = h.db.FindLevels(ctx); err != nil {
-		h.fail(w, r, err)
-		return
-	}
+	l := web.AssetList{Filter: f, Overdue: overdue, Assets: assets, Total: total, Capped: capped, Next: next, Today: today,
+		Units: seenUnits(actor, lookups.Units), Types: lookups.Types, Scheme: lookups.Scheme, Levels: lookups.Levels}
 	h.render(w, r, http.StatusOK, web.AssetListPage(l))
 }
 
