@@ -172,28 +172,20 @@ func (db *DB) FindActor(ctx context.Context, userID int64, epoch int, today time
 	var status isms.UserStatus
 	var dbEpoch int
 	var allUnits bool
+	var seen, managed []int64
+	// One statement: the account and its scope come back together, as every request asks for them.
+	// managed are the units under the actor's 管理者 and 責任者 roles, for whom they approve.
 	err := db.pool.QueryRow(ctx, `
-		SELECT u.id, u.login_id, u.display_name, u.role, coalesce(po.unit_id, u.unit_id, 0), u.must_change_password,
-			u.totp_enrolled_at IS NOT NULL, u.lang, u.date_style, u.status, u.auth_epoch,
-			EXISTS (SELECT 1 FROM role_assignments ra JOIN security_roles r ON r.code = ra.role_code
-				WHERE ra.person_id = p.id AND r.grants = 'all' AND `+activeOn("ra", "$2")+`)
-		FROM users u
-		LEFT JOIN people p ON p.user_id = u.id AND `+activeOn("p", "$2")+`
-		LEFT JOIN postings po ON po.person_id = p.id AND `+activeOn("po", "$2")+`
-		WHERE u.id = $1`, userID, today).Scan(
-		&a.UserID, &a.Label, &a.Name, &a.Role, &a.UnitID, &a.MustChangePassword,
-		&a.MFAEnrolled, &a.Lang, &a.DateStyle, &status, &dbEpoch, &allUnits)
-	if errors.Is(err, pgx.ErrNoRows) || (err == nil && (status != isms.UserActive || dbEpoch != epoch)) {
-		return isms.Actor{}, isms.Errorf(isms.ENOTFOUND, "session no longer valid")
-	}
-	if err != nil {
-		return isms.Actor{}, wrap("find actor", err)
-	}
-	a.AllUnits = allUnits || a.Can(isms.PermViewAllUnits)
-	a.Today = today
-	// managed: the units under the actor's 管理者 and 責任者 roles, for whom they approve.
-	rows, err := db.pool.Query(ctx, `
 		WITH RECURSIVE
+		me AS (
+			SELECT u.id, u.login_id, u.display_name, u.role, coalesce(po.unit_id, u.unit_id, 0) AS unit_id,
+				u.must_change_password, u.totp_enrolled_at IS NOT NULL AS mfa, u.lang, u.date_style, u.status, u.auth_epoch,
+				EXISTS (SELECT 1 FROM role_assignments ra JOIN security_roles r ON r.code = ra.role_code
+					WHERE ra.person_id = p.id AND r.grants = 'all' AND `+activeOn("ra", "$2")+`) AS all_units
+			FROM users u
+			LEFT JOIN people p ON p.user_id = u.id AND `+activeOn("p", "$2")+`
+			LEFT JOIN postings po ON po.person_id = p.id AND `+activeOn("po", "$2")+`
+			WHERE u.id = $1),
 		held AS (
 			SELECT ra.unit_id, r.grants FROM role_assignments ra
 			JOIN security_roles r ON r.code = ra.role_code
@@ -206,27 +198,30 @@ func (db *DB) FindActor(ctx context.Context, userID int64, epoch int, today time
 		seen(id) AS (
 			SELECT id FROM below
 			UNION SELECT unit_id FROM held WHERE grants = 'unit'
-			UNION SELECT nullif($3::bigint, 0)
+			UNION SELECT nullif(unit_id, 0) FROM me
 			UNION SELECT u.id FROM units u JOIN seen s ON u.successor_id = s.id),
 		managed(id) AS (
 			SELECT id FROM below
 			UNION SELECT u.id FROM units u JOIN managed m ON u.successor_id = m.id)
-		SELECT id, id IN (SELECT id FROM managed) FROM seen WHERE id IS NOT NULL ORDER BY id`, a.UserID, today, a.UnitID)
-	if err != nil {
-		return isms.Actor{}, wrap("find actor scope", err)
+		SELECT me.*, ARRAY(SELECT id FROM seen WHERE id IS NOT NULL ORDER BY id), ARRAY(SELECT id FROM managed ORDER BY id)
+		FROM me`, userID, today).Scan(
+		&a.UserID, &a.Label, &a.Name, &a.Role, &a.UnitID, &a.MustChangePassword,
+		&a.MFAEnrolled, &a.Lang, &a.DateStyle, &status, &dbEpoch, &allUnits, &seen, &managed)
+	if errors.Is(err, pgx.ErrNoRows) || (err == nil && (status != isms.UserActive || dbEpoch != epoch)) {
+		return isms.Actor{}, isms.Errorf(isms.ENOTFOUND, "session no longer valid")
 	}
-	var id int64
-	var managed bool
-	_, err = pgx.ForEachRow(rows, []any{&id, &managed}, func() error {
-		if !a.AllUnits {
-			a.UnitIDs = append(a.UnitIDs, id)
-		}
-		if managed {
-			a.ManagedUnitIDs = append(a.ManagedUnitIDs, id)
-		}
-		return nil
-	})
-	return a, wrap("find actor scope", err)
+	if err != nil {
+		return isms.Actor{}, wrap("find actor", err)
+	}
+	a.AllUnits = allUnits || a.Can(isms.PermViewAllUnits)
+	a.Today = today
+	if !a.AllUnits && len(seen) > 0 {
+		a.UnitIDs = seen
+	}
+	if len(managed) > 0 {
+		a.ManagedUnitIDs = managed
+	}
+	return a, nil
 }
 
 // activeOn is the SQL condition that the row of alias t holds on the day in parameter day.

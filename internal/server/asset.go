@@ -11,6 +11,7 @@ import (
 	"unicode"
 
 	"github.com/jichitai-isms/isms/internal/isms"
+	"github.com/jichitai-isms/isms/internal/postgres"
 	"github.com/jichitai-isms/isms/web"
 )
 
@@ -89,16 +90,27 @@ func (h *handler) assetList(w http.ResponseWriter, r *http.Request) {
 	actor := isms.ActorFrom(ctx)
 	today := isms.Day(h.now())
 	f, overdue := assetFilterFrom(r, today)
+	// The filters' master data is read beside the list, on a connection of its own: the page
+	// waits for the slower of the two, not for both in turn.
+	type found struct {
+		lookups postgres.RegisterLookups
+		err     error
+	}
+	side := make(chan found, 1)
+	go func() {
+		l, err := h.db.FindRegisterLookups(ctx)
+		side <- found{l, err}
+	}()
 	assets, total, capped, next, err := h.db.FindAssets(ctx, actor, f)
+	lk := <-side
+	if err == nil {
+		err = lk.err
+	}
 	if err != nil {
 		h.fail(w, r, err)
 		return
 	}
-	lookups, err := h.db.FindRegisterLookups(ctx)
-	if err != nil {
-		h.fail(w, r, err)
-		return
-	}
+	lookups := lk.lookups
 	l := web.AssetList{Filter: f, Overdue: overdue, Assets: assets, Total: total, Capped: capped, Next: next, Today: today,
 		Units: seenUnits(actor, lookups.Units), Types: lookups.Types, Scheme: lookups.Scheme, Levels: lookups.Levels}
 	h.render(w, r, http.StatusOK, web.AssetListPage(l))

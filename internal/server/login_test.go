@@ -174,16 +174,20 @@ func TestSessionFixationAndLogout(t *testing.T) {
 }
 
 func TestIdleAndAbsoluteSessionExpiry(t *testing.T) {
-	idle := newEnv(t, func(c *server.Config) { c.SessionIdle = time.Second })
+	idle := newEnv(t, func(c *server.Config) { c.SessionIdle = 30 * time.Minute })
 	unit := idle.createUnit(t, "110", "税務課")
 	idle.createUser(t, "tanaka", isms.RoleStaff, unit.ID, false)
 	c := idle.signIn(t, "tanaka", testPassword, "")
-	if res, _ := get(t, c, idle.srv.URL+"/"); res.StatusCode != http.StatusOK {
-		t.Fatalf("fresh session: %d", res.StatusCode)
+	// Requests 20 minutes apart keep the session going well past 30 minutes.
+	for i := range 3 {
+		if res, _ := get(t, c, idle.srv.URL+"/"); res.StatusCode != http.StatusOK {
+			t.Fatalf("request %d, %d minutes after signing in: %d", i+1, 20*i, res.StatusCode)
+		}
+		idle.clock.Advance(20 * time.Minute)
 	}
-	time.Sleep(1500 * time.Millisecond)
+	idle.clock.Advance(10*time.Minute + time.Second)
 	if res, _ := get(t, c, idle.srv.URL+"/"); res.StatusCode != http.StatusSeeOther {
-		t.Errorf("after the idle timeout: %d, want a redirect to sign in", res.StatusCode)
+		t.Errorf("after 30 minutes without a request: %d, want a redirect to sign in", res.StatusCode)
 	}
 
 	absolute := newEnv(t, func(c *server.Config) { c.SessionLifetime = 2 * time.Second })

@@ -17,7 +17,7 @@ func (h *handler) routes() http.Handler {
 	r.Use(h.requestInfo, h.logRequest, h.recoverPanic, secureHeaders, h.crossOriginProtection, limitBody)
 	// Error pages speak the reader's language, so they too load the session.
 	withSession := func(fn http.HandlerFunc) http.HandlerFunc {
-		return h.sessions.LoadAndSave(h.locale(h.authenticate(fn))).ServeHTTP
+		return h.loadSession(h.locale(h.authenticate(fn))).ServeHTTP
 	}
 	r.NotFound(withSession(h.notFound))
 	r.MethodNotAllowed(withSession(h.methodNotAllowed))
@@ -28,7 +28,7 @@ func (h *handler) routes() http.Handler {
 	r.Handle("/static/*", http.StripPrefix("/static/", noCache(http.FileServerFS(static))))
 
 	r.Group(func(r chi.Router) {
-		r.Use(h.sessions.LoadAndSave, h.locale, h.authenticate)
+		r.Use(h.loadSession, h.locale, h.authenticate)
 		r.Post("/lang", h.langUpdate)
 
 		// Signing in and out.

@@ -35,6 +35,7 @@ type handler struct {
 	log      *slog.Logger
 	db       *postgres.DB
 	sessions *scs.SessionManager
+	idle     time.Duration // a session ends after this long without a request
 	sealer   *auth.Sealer
 	throttle postgres.Throttle
 	now      func() time.Time
@@ -59,9 +60,11 @@ func New(cfg Config) http.Handler {
 	sm.Cookie.Secure = cfg.SecureCookies
 	sm.Cookie.Persist = false // a session ends with the browser
 	sm.Lifetime = cmp.Or(cfg.SessionLifetime, 12*time.Hour)
-	sm.IdleTimeout = cmp.Or(cfg.SessionIdle, 30*time.Minute)
+	// The idle timeout is the portal's own (expireIdle), not scs's, which writes the session back
+	// on every request.
 
-	h := &handler{log: cfg.Logger, db: cfg.DB, sessions: sm, sealer: cfg.Sealer, throttle: cfg.Throttle, now: cfg.Now}
+	h := &handler{log: cfg.Logger, db: cfg.DB, sessions: sm, idle: cmp.Or(cfg.SessionIdle, 30*time.Minute),
+		sealer: cfg.Sealer, throttle: cfg.Throttle, now: cfg.Now}
 	if h.throttle == (postgres.Throttle{}) {
 		h.throttle = postgres.DefaultThrottle
 	}
@@ -72,5 +75,6 @@ func New(cfg Config) http.Handler {
 		h.now = time.Now
 	}
 	sm.ErrorFunc = h.sessionError
+	sm.Codec = stampCodec{now: h.now}
 	return h.routes()
 }

@@ -2,8 +2,12 @@ package server
 
 import (
 	"context"
+	"maps"
 	"net/http"
 	"net/url"
+	"time"
+
+	"github.com/alexedwards/scs/v2"
 
 	"github.com/jichitai-isms/isms/internal/i18n"
 	"github.com/jichitai-isms/isms/internal/isms"
@@ -22,7 +26,48 @@ const (
 	sessEnrolSecret  = "enrol_secret"  // sealed TOTP secret being enrolled
 	sessFlash        = "flash"         // catalogue key of a one-time message for the next page
 	sessOneTime      = "one_time"      // a secret to show exactly once (initial password, recovery codes)
+	sessSeen         = "seen"          // unix milliseconds of the last write of the session (stampCodec)
 )
+
+// loadSession loads the request's session, ends it when it has been idle too long, and saves it
+// at the end of the request when it changed.
+func (h *handler) loadSession(next http.Handler) http.Handler {
+	return h.sessions.LoadAndSave(h.expireIdle(next))
+}
+
+// expireIdle ends a session that saw no request for the idle timeout. Every save of a session
+// stamps its time (stampCodec), and a request renews the stamp only once a thirtieth of the
+// timeout has passed since the last one (a minute of thirty): a page view in between costs no
+// write to the session table, and the timeout is kept to within that step.
+func (h *handler) expireIdle(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		ctx := r.Context()
+		if seen := h.sessions.GetInt64(ctx, sessSeen); seen != 0 {
+			switch idle := h.now().Sub(time.UnixMilli(seen)); {
+			case idle >= h.idle:
+				if err := h.sessions.Destroy(ctx); err != nil {
+					h.fail(w, r, err)
+					return
+				}
+			case idle >= h.idle/30:
+				h.sessions.Put(ctx, sessSeen, seen) // marks the session for saving: the save stamps it
+			}
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+// stampCodec is scs's encoding with the time of the save added, for expireIdle.
+type stampCodec struct {
+	scs.GobCodec
+	now func() time.Time
+}
+
+func (c stampCodec) Encode(deadline time.Time, values map[string]any) ([]byte, error) {
+	values = maps.Clone(values)
+	values[sessSeen] = c.now().UnixMilli()
+	return c.GobCodec.Encode(deadline, values)
+}
 
 // authenticate turns the session into an isms.Actor in the context. A session whose account was
 // suspended, or whose credentials or rights changed since sign-in, is ended here.
