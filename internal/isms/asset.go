@@ -196,6 +196,7 @@ type AssetFilter struct {
 	Sort         AssetSort
 	After        *AssetCursor
 	Limit        int
+	Uncounted    bool // the count is not wanted (an export walks every page)
 }
 
 // AssetCursor is the position after the last asset of a page.

@@ -280,22 +280,25 @@ func writeAssetParts(ctx context.Context, tx pgx.Tx, id int64, in isms.AssetInpu
 	return err
 }
 
-// flagMediaHolding brings the V-A4 flag of the storage media that hold asset id up to date after
-// the asset's levels changed: a medium ranked below what it now holds is flagged 要確認 until
+// flagMediaHolding brings the V-A4 flag of the storage media that hold the assets ids up to date
+// after their levels changed: a medium ranked below what it now holds is flagged 要確認 until
 // someone reclassifies it; one that is high enough again loses the flag.
-func flagMediaHolding(ctx context.Context, tx pgx.Tx, id int64) error {
+func flagMediaHolding(ctx context.Context, tx pgx.Tx, ids ...int64) error {
+	if len(ids) == 0 {
+		return nil
+	}
 	_, err := tx.Exec(ctx, `
 		WITH held AS (
 			SELECT ac.medium_id, max(c.c_rank) AS c, max(c.i_rank) AS i, max(c.a_rank) AS a
 			FROM asset_contents ac JOIN assets c ON c.id = ac.content_id
-			WHERE ac.medium_id IN (SELECT medium_id FROM asset_contents WHERE content_id = $1)
+			WHERE ac.medium_id IN (SELECT medium_id FROM asset_contents WHERE content_id = ANY($1))
 			GROUP BY ac.medium_id),
 		judged AS (
 			SELECT m.id, (m.c_rank < h.c OR m.i_rank < h.i OR m.a_rank < h.a) AS broken
 			FROM assets m JOIN held h ON h.medium_id = m.id)
 		UPDATE assets m SET warnings = CASE WHEN j.broken THEN m.warnings || $2::text ELSE array_remove(m.warnings, $2) END
 		FROM judged j
-		WHERE m.id = j.id AND j.broken <> ($2 = ANY(m.warnings))`, id, isms.RuleMediumContents.Code)
+		WHERE m.id = j.id AND j.broken <> ($2 = ANY(m.warnings))`, ids, isms.RuleMediumContents.Code)
 	return err
 }
 
@@ -326,33 +329,39 @@ func checkAssetInput(ctx context.Context, tx pgx.Tx, actor isms.Actor, before *i
 	if err != nil {
 		return nil, assetCheck{}, err
 	}
-	if in.Type != "" {
-		_, known := rc.Types[in.Type]
-		fe.Check(known, "asset_type", "validation.choose")
-	}
 	// A new asset, or one moving, goes to a unit that exists and has not closed.
+	unitOpen := true
 	if in.UnitID != 0 && (before == nil || before.UnitID != in.UnitID) {
-		var open bool
 		if err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM units WHERE id = $1 AND (valid_to IS NULL OR valid_to >= $2))`,
-			in.UnitID, actor.Day()).Scan(&open); err != nil {
+			in.UnitID, actor.Day()).Scan(&unitOpen); err != nil {
 			return nil, assetCheck{}, err
 		}
-		fe.Check(open, "unit_id", "validation.choose")
 	}
+	systemFound := true
 	if in.SystemID != 0 {
-		var exists bool
-		if err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM systems WHERE id = $1)`, in.SystemID).Scan(&exists); err != nil {
+		if err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM systems WHERE id = $1)`, in.SystemID).Scan(&systemFound); err != nil {
 			return nil, assetCheck{}, err
 		}
-		fe.Check(exists, "system_id", "validation.choose")
 	}
 	fe.Check(!slices.Contains(in.ContentIDs, id) || id == 0, "content_ids", "asset.error.content_self")
 	fe.Check(rc.contentsFound, "content_ids", "asset.error.content_not_found")
 	if err := checkRestrictions(ctx, tx, *in, rc.RuleContext, fe); err != nil {
 		return nil, assetCheck{}, err
 	}
+	return judgeAsset(*in, rc.RuleContext, unitOpen, systemFound, fe)
+}
 
-	fs := isms.CheckAsset(*in, rc.RuleContext)
+// judgeAsset ends the check of an input once its surroundings are known (a form's, or each row of
+// an import): the type, unit and system it names exist, and the register's rules. fe holds the
+// refusals found so far; they all come back together.
+func judgeAsset(in isms.AssetInput, rc isms.RuleContext, unitOpen, systemFound bool, fe isms.FieldErrors) (isms.Findings, assetCheck, error) {
+	if in.Type != "" {
+		_, known := rc.Types[in.Type]
+		fe.Check(known, "asset_type", "validation.choose")
+	}
+	fe.Check(in.UnitID == 0 || unitOpen, "unit_id", "validation.choose")
+	fe.Check(in.SystemID == 0 || systemFound, "system_id", "validation.choose")
+	fs := isms.CheckAsset(in, rc)
 	for _, field := range slices.Sorted(maps.Keys(fs.Errors())) {
 		fe.Check(false, field, fs.Errors()[field])
 	}
@@ -606,7 +615,7 @@ func (db *DB) FindAssets(ctx context.Context, actor isms.Actor, f isms.AssetFilt
 	// A common word (住民, 台帳) matches tens of thousands of assets: then the page is found fastest
 	// by walking the list's order and testing LIKE, and the count is not worth taking. A rare
 	// word is found fastest through its pairs.
-	count, pagePairs := true, true
+	count, pagePairs := !f.Uncounted, true
 	if len(terms) > 0 {
 		cond, args := filter(false)
 		var plan []struct {
@@ -619,7 +628,7 @@ func (db *DB) FindAssets(ctx context.Context, actor isms.Actor, f isms.AssetFilt
 		}
 		if len(plan) == 1 {
 			estimate := plan[0].Plan.Rows
-			count = estimate < 5*isms.AssetCountCap
+			count = count && estimate < 5*isms.AssetCountCap
 			pagePairs = estimate < 2000
 		}
 	}
