@@ -2,7 +2,7 @@
 SHELL := /bin/bash
 GO    ?= go
 
-.PHONY: help run build test test-deps bench generate audit migrate-new
+.PHONY: help run build test test-deps fuzz bench generate audit migrate-new
 
 ## help: list the targets
 help:
@@ -16,9 +16,22 @@ run: build
 build:
 	$(GO) build -o bin/isms ./cmd/isms
 
-## test: run every test against a real PostgreSQL and headless Chromium (installs them as root when missing)
+## test: run every test against a real PostgreSQL and headless Chromium (installs them as root when missing), then the fuzzers briefly
 test: test-deps
 	$(GO) test -race -count=1 ./...
+	@$(MAKE) --no-print-directory fuzz
+
+# The spreadsheet readers and value parsers take whatever people upload: each fuzz target runs
+# for FUZZTIME (its committed seed corpus also runs with every `go test`).
+FUZZ_TARGETS := FuzzReadCSV FuzzReadXLSX FuzzParseDate FuzzMatchLevel
+FUZZTIME     ?= 4s
+
+## fuzz: run the ledger's fuzz targets for FUZZTIME each (default 4s)
+fuzz:
+	@for f in $(FUZZ_TARGETS); do \
+		echo "fuzz $$f ($(FUZZTIME))"; \
+		$(GO) test -run '^$$' -fuzz "^$$f\$$" -fuzztime $(FUZZTIME) -fuzzminimizetime 1s ./internal/ledger/ || exit 1; \
+	done
 
 ## test-deps: make sure PostgreSQL server binaries and Chromium are on this machine
 test-deps:

@@ -184,3 +184,20 @@ func FormatFiscalYear(fy int, style DateStyle, lang Lang) string {
 func FormatFiscalYearCtx(ctx context.Context, fy int) string {
 	return FormatFiscalYear(fy, DateStyleFrom(ctx), LangFrom(ctx))
 }
+
+// WarekiYear returns the Western year of year y of an era named by its Japanese name (令和), its
+// romanised name (Reiwa) or the initial that forms and spreadsheets abbreviate it to (R), in any
+// case. Years run on past an era's end, as offices still write 平成32年 for 2020, and start at
+// the era's first calendar year, so that 令和元年 is 2019 whatever the month: the caller checks
+// the date, not the era's span.
+func WarekiYear(era string, y int) (int, bool) {
+	if y < 1 {
+		return 0, false
+	}
+	for _, e := range eras {
+		if era == e.name || strings.EqualFold(era, e.romaji) || len(era) == 1 && strings.EqualFold(era, e.romaji[:1]) {
+			return e.y + y - 1, true
+		}
+	}
+	return 0, false
+}
