@@ -26,7 +26,7 @@ log=var/bench/bench.log
 echo "bench: load average $(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo '?') on $(nproc 2>/dev/null || echo '?') cores; log in $log" >&2
 set +e
 # Figures to stdout, progress to stderr, line by line as they come.
-$GO test -tags bench -run '^TestBench$' -count=1 -timeout 90m -v ./internal/postgres/ 2>&1 | tee "$log" |
+$GO test -tags bench -run '^TestBench' -count=1 -timeout 90m -v ./internal/postgres/ 2>&1 | tee "$log" |
   while IFS= read -r line; do
     case $line in
       "BENCH "*) printf '%s\n' "$line" ;;

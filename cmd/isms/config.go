@@ -26,6 +26,8 @@ type config struct {
 	// Sessions end after SessionIdle without use (ISMS_SESSION_IDLE) and SessionLifetime after
 	// sign-in (ISMS_SESSION_LIFETIME).
 	SessionIdle, SessionLifetime time.Duration
+	// ImportMaxMB (ISMS_IMPORT_MAX_MB) bounds an uploaded spreadsheet, in megabytes.
+	ImportMaxMB int
 	// Demo (ISMS_DEMO) loads the fictional demo town at the very first start, into an empty
 	// organisation. A real town sets it to false before that start.
 	Demo bool
@@ -45,6 +47,7 @@ func loadConfig(getenv func(string) string) (config, error) {
 		LogFormat:       "text",
 		SessionIdle:     30 * time.Minute,
 		SessionLifetime: 12 * time.Hour,
+		ImportMaxMB:     20,
 		Demo:            true,
 	}
 	str := func(name string, dst *string) {
@@ -99,6 +102,13 @@ func loadConfig(getenv func(string) string) (config, error) {
 			return c, &configError{"ISMS_DEMO", fmt.Sprintf("%q is not true or false", v)}
 		}
 		c.Demo = b
+	}
+	if v := strings.TrimSpace(getenv("ISMS_IMPORT_MAX_MB")); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 || n > 1024 {
+			return c, &configError{"ISMS_IMPORT_MAX_MB", fmt.Sprintf("%q is not a number of megabytes from 1 to 1024", v)}
+		}
+		c.ImportMaxMB = n
 	}
 	if c.LogFormat != "text" && c.LogFormat != "json" {
 		return c, &configError{"ISMS_LOG_FORMAT", fmt.Sprintf("%q is not text or json", c.LogFormat)}

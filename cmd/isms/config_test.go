@@ -18,7 +18,7 @@ func TestLoadConfigDefaults(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := config{Addr: "127.0.0.1:8080", DataDir: "./var", BaseURL: "http://127.0.0.1:8080", LogFormat: "text",
-		SessionIdle: 30 * time.Minute, SessionLifetime: 12 * time.Hour, Demo: true}
+		SessionIdle: 30 * time.Minute, SessionLifetime: 12 * time.Hour, ImportMaxMB: 20, Demo: true}
 	if c != want {
 		t.Errorf("defaults = %+v, want %+v", c, want)
 	}
@@ -41,6 +41,9 @@ func TestLoadConfigValues(t *testing.T) {
 	if c.SecureCookies {
 		t.Error("ISMS_SECURE_COOKIES=false did not override the https default")
 	}
+	if c, _ = loadConfig(env(map[string]string{"ISMS_IMPORT_MAX_MB": "50"})); c.ImportMaxMB != 50 {
+		t.Errorf("ISMS_IMPORT_MAX_MB=50 gave %d", c.ImportMaxMB)
+	}
 	if c, _ = loadConfig(env(map[string]string{"ISMS_DEMO": "false"})); c.Demo {
 		t.Error("ISMS_DEMO=false did not turn the demo off")
 	}
@@ -61,6 +64,7 @@ func TestBadConfigurationExitsWithTwo(t *testing.T) {
 		{"ISMS_SECURE_COOKIES", "maybe"},
 		{"ISMS_LOG_FORMAT", "xml"},
 		{"ISMS_SESSION_IDLE", "soon"},
+		{"ISMS_IMPORT_MAX_MB", "20MB"},
 		{"ISMS_SESSION_LIFETIME", "10s"},
 		{"ISMS_SECRET_KEY", "hunter2"},
 		{"ISMS_DEMO", "sometimes"},

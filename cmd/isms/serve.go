@@ -93,6 +93,7 @@ func serve(ctx context.Context, cfg config, log *slog.Logger, stdout io.Writer) 
 			SecureCookies:   cfg.SecureCookies,
 			SessionIdle:     cfg.SessionIdle,
 			SessionLifetime: cfg.SessionLifetime,
+			ImportMaxBytes:  int64(cfg.ImportMaxMB) << 20,
 		}),
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       60 * time.Second,

@@ -264,16 +264,7 @@ func benchDatabase(t *testing.T, serverURL string, n int) string {
 			t.Fatal(err)
 		}
 	}
-	if _, err := conn.Exec(ctx, "CREATE DATABASE "+pgx.Identifier{name}.Sanitize()); err != nil {
-		t.Fatal(err)
-	}
-	if _, _, err := postgres.Migrate(ctx, dbURL, 0); err != nil {
-		t.Fatal(err)
-	}
-	db, err := postgres.Open(ctx, dbURL)
-	if err != nil {
-		t.Fatal(err)
-	}
+	db := createBenchDatabase(t, conn, dbURL, name)
 	defer db.Close()
 	progress("loading %d assets into %s (once; later runs reuse it) …", n, name)
 	s, err := demo.Bulk(ctx, db, demo.BulkOptions{Assets: n, Today: time.Now()})
@@ -292,6 +283,23 @@ func benchDatabase(t *testing.T, serverURL string, n int) string {
 		t.Fatal(err)
 	}
 	return dbURL
+}
+
+// createBenchDatabase creates the database name (at dbURL) on the server of conn, migrated, and
+// opens it.
+func createBenchDatabase(t *testing.T, conn *pgx.Conn, dbURL, name string) *postgres.DB {
+	ctx := context.Background()
+	if _, err := conn.Exec(ctx, "CREATE DATABASE "+pgx.Identifier{name}.Sanitize()); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := postgres.Migrate(ctx, dbURL, 0); err != nil {
+		t.Fatal(err)
+	}
+	db, err := postgres.Open(ctx, dbURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return db
 }
 
 // benchActor is a signed-in person: their session cookie for the pages, their actor for the store.

@@ -34,36 +34,46 @@ func (db *DB) CreatePerson(ctx context.Context, actor isms.Actor, in isms.Person
 	if err := requirePerm(actor, isms.PermManageOrganisation); err != nil {
 		return isms.Person{}, err
 	}
+	var p isms.Person
+	err := db.inTx(ctx, func(tx pgx.Tx) error {
+		var err error
+		p, err = createPerson(ctx, tx, actor, in, true)
+		return err
+	})
+	return p, wrap("create person", err)
+}
+
+// createPerson is CreatePerson inside a transaction, for the form and for the import of the
+// directory. audit records the creation as its own event; an import records itself once, with
+// its row count, instead.
+func createPerson(ctx context.Context, tx pgx.Tx, actor isms.Actor, in isms.PersonInput, audit bool) (isms.Person, error) {
 	in.Normalize()
 	if err := in.Validate(true).Err(); err != nil {
 		return isms.Person{}, err
 	}
-	var p isms.Person
-	err := db.inTx(ctx, func(tx pgx.Tx) error {
-		if err := checkUnitOpen(ctx, tx, in.UnitID, *in.ValidFrom, "unit_id"); err != nil {
-			return err
-		}
-		var id int64
-		err := tx.QueryRow(ctx, `
-			INSERT INTO people (employee_no, name, name_kana, employment_type, email, phone, valid_from, valid_to)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`,
-			in.EmployeeNo, in.Name, in.NameKana, in.Employment, in.Email, in.Phone, in.ValidFrom, in.ValidTo).Scan(&id)
-		if isUniqueViolation(err) {
-			return isms.FieldErrors{"employee_no": "person.error.employee_no_taken"}.Err()
-		}
-		if err != nil {
-			return err
-		}
-		if _, err := tx.Exec(ctx, `INSERT INTO postings (person_id, unit_id, valid_from, valid_to) VALUES ($1, $2, $3, $4)`,
-			id, in.UnitID, in.ValidFrom, in.ValidTo); err != nil {
-			return err
-		}
-		if p, err = findPerson(ctx, tx, id, *in.ValidFrom); err != nil {
-			return err
-		}
-		return appendAudit(ctx, tx, actor, "person.create", "person", idString(id), nil, p)
-	})
-	return p, wrap("create person", err)
+	if err := checkUnitOpen(ctx, tx, in.UnitID, *in.ValidFrom, "unit_id"); err != nil {
+		return isms.Person{}, err
+	}
+	var id int64
+	err := tx.QueryRow(ctx, `
+		INSERT INTO people (employee_no, name, name_kana, employment_type, email, phone, valid_from, valid_to)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`,
+		in.EmployeeNo, in.Name, in.NameKana, in.Employment, in.Email, in.Phone, in.ValidFrom, in.ValidTo).Scan(&id)
+	if isUniqueViolation(err) {
+		return isms.Person{}, isms.FieldErrors{"employee_no": "person.error.employee_no_taken"}.Err()
+	}
+	if err != nil {
+		return isms.Person{}, err
+	}
+	if _, err := tx.Exec(ctx, `INSERT INTO postings (person_id, unit_id, valid_from, valid_to) VALUES ($1, $2, $3, $4)`,
+		id, in.UnitID, in.ValidFrom, in.ValidTo); err != nil {
+		return isms.Person{}, err
+	}
+	p, err := findPerson(ctx, tx, id, *in.ValidFrom)
+	if err != nil || !audit {
+		return p, err
+	}
+	return p, appendAudit(ctx, tx, actor, "person.create", "person", idString(id), nil, p)
 }
 
 // UpdatePerson changes a person's details and period of service. Their unit changes by moving
@@ -72,39 +82,48 @@ func (db *DB) UpdatePerson(ctx context.Context, actor isms.Actor, id int64, in i
 	if err := requirePerm(actor, isms.PermManageOrganisation); err != nil {
 		return isms.Person{}, err
 	}
+	var after isms.Person
+	err := db.inTx(ctx, func(tx pgx.Tx) error {
+		var err error
+		after, err = updatePerson(ctx, tx, actor, id, in, true)
+		return err
+	})
+	return after, wrap("update person", err)
+}
+
+// updatePerson is UpdatePerson inside a transaction; audit as for createPerson. in.UnitID is not
+// read: a posting changes by a move.
+func updatePerson(ctx context.Context, tx pgx.Tx, actor isms.Actor, id int64, in isms.PersonInput, audit bool) (isms.Person, error) {
 	in.Normalize()
 	if err := in.Validate(false).Err(); err != nil {
 		return isms.Person{}, err
 	}
-	var after isms.Person
-	err := db.inTx(ctx, func(tx pgx.Tx) error {
-		before, err := findPerson(ctx, tx, id, *in.ValidFrom)
-		if err != nil {
-			return err
-		}
-		tag, err := tx.Exec(ctx, `
-			UPDATE people SET employee_no = $2, name = $3, name_kana = $4, employment_type = $5, email = $6,
-				phone = $7, valid_from = $8, valid_to = $9, updated_at = now(), version = version + 1
-			WHERE id = $1 AND version = $10`,
-			id, in.EmployeeNo, in.Name, in.NameKana, in.Employment, in.Email, in.Phone, in.ValidFrom, in.ValidTo, in.Version)
-		if isUniqueViolation(err) {
-			return isms.FieldErrors{"employee_no": "person.error.employee_no_taken"}.Err()
-		}
-		if err != nil {
-			return err
-		}
-		if tag.RowsAffected() == 0 {
-			return errConflict("the person")
-		}
-		if err := alignPostings(ctx, tx, id, *in.ValidFrom, in.ValidTo); err != nil {
-			return err
-		}
-		if after, err = findPerson(ctx, tx, id, *in.ValidFrom); err != nil {
-			return err
-		}
-		return appendAudit(ctx, tx, actor, "person.update", "person", idString(id), before, after)
-	})
-	return after, wrap("update person", err)
+	before, err := findPerson(ctx, tx, id, *in.ValidFrom)
+	if err != nil {
+		return isms.Person{}, err
+	}
+	tag, err := tx.Exec(ctx, `
+		UPDATE people SET employee_no = $2, name = $3, name_kana = $4, employment_type = $5, email = $6,
+			phone = $7, valid_from = $8, valid_to = $9, updated_at = now(), version = version + 1
+		WHERE id = $1 AND version = $10`,
+		id, in.EmployeeNo, in.Name, in.NameKana, in.Employment, in.Email, in.Phone, in.ValidFrom, in.ValidTo, in.Version)
+	if isUniqueViolation(err) {
+		return isms.Person{}, isms.FieldErrors{"employee_no": "person.error.employee_no_taken"}.Err()
+	}
+	if err != nil {
+		return isms.Person{}, err
+	}
+	if tag.RowsAffected() == 0 {
+		return isms.Person{}, errConflict("the person")
+	}
+	if err := alignPostings(ctx, tx, id, *in.ValidFrom, in.ValidTo); err != nil {
+		return isms.Person{}, err
+	}
+	after, err := findPerson(ctx, tx, id, *in.ValidFrom)
+	if err != nil || !audit {
+		return after, err
+	}
+	return after, appendAudit(ctx, tx, actor, "person.update", "person", idString(id), before, after)
 }
 
 // alignPostings keeps a person's postings within their service after its dates change: the first

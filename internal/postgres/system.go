@@ -200,39 +200,48 @@ func (db *DB) CreateSystem(ctx context.Context, actor isms.Actor, in isms.System
 	if !isms.SystemEditor(actor) {
 		return isms.System{}, isms.Errorf(isms.EFORBIDDEN, "not permitted")
 	}
+	var s isms.System
+	err := db.inTx(ctx, func(tx pgx.Tx) error {
+		var err error
+		s, err = createSystem(ctx, tx, actor, in, true)
+		return err
+	})
+	return s, wrap("create system", err)
+}
+
+// createSystem is CreateSystem inside a transaction, for the form and for the import of a
+// register. audit records the creation as its own event; an import records itself once, with
+// its row count, instead.
+func createSystem(ctx context.Context, tx pgx.Tx, actor isms.Actor, in isms.SystemInput, audit bool) (isms.System, error) {
 	in.Normalize()
 	if err := in.Validate().Err(); err != nil {
 		return isms.System{}, err
 	}
-	day := actor.Day()
-	var s isms.System
-	err := db.inTx(ctx, func(tx pgx.Tx) error {
-		if err := checkSystemUnitAndAdmin(ctx, tx, actor, in, 0, day); err != nil {
-			return err
-		}
-		warnings := isms.CheckSystem(in, nil).Flags()
-		var id int64
-		err := tx.QueryRow(ctx, `
-			INSERT INTO systems (code, name, business, unit_id, admin_person_id, operators, zone, hosting,
-				standard_system, handles_my_number, handles_personal, vendor_dev, vendor_ops, vendor_maint,
-				contract_from, contract_to, hardware, location, os_middleware, auth_method, mfa_enabled,
-				usb_block_enabled, sanitization_method, external_connections, backup, recovery_hours,
-				seismic_fixing, flood_risk, documents, replacement_due, warnings)
-			VALUES ($1, $2, $3, $4, nullif($5, 0), $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19,
-				$20, $21, $22, $23, $24, $25, $26, $27, $28, $29, $30, $31) RETURNING id`,
-			systemArgs(in, warnings)...).Scan(&id)
-		if isUniqueViolation(err) {
-			return isms.FieldErrors{"code": "system.error.code_taken"}.Err()
-		}
-		if err != nil {
-			return err
-		}
-		if s, err = findSystem(ctx, tx, isms.SystemActor("find"), id); err != nil {
-			return err
-		}
-		return appendAudit(ctx, tx, actor, "system.create", "system", idString(id), nil, s)
-	})
-	return s, wrap("create system", err)
+	if err := checkSystemUnitAndAdmin(ctx, tx, actor, in, 0, actor.Day()); err != nil {
+		return isms.System{}, err
+	}
+	warnings := isms.CheckSystem(in, nil).Flags()
+	var id int64
+	err := tx.QueryRow(ctx, `
+		INSERT INTO systems (code, name, business, unit_id, admin_person_id, operators, zone, hosting,
+			standard_system, handles_my_number, handles_personal, vendor_dev, vendor_ops, vendor_maint,
+			contract_from, contract_to, hardware, location, os_middleware, auth_method, mfa_enabled,
+			usb_block_enabled, sanitization_method, external_connections, backup, recovery_hours,
+			seismic_fixing, flood_risk, documents, replacement_due, warnings)
+		VALUES ($1, $2, $3, $4, nullif($5, 0), $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19,
+			$20, $21, $22, $23, $24, $25, $26, $27, $28, $29, $30, $31) RETURNING id`,
+		systemArgs(in, warnings)...).Scan(&id)
+	if isUniqueViolation(err) {
+		return isms.System{}, isms.FieldErrors{"code": "system.error.code_taken"}.Err()
+	}
+	if err != nil {
+		return isms.System{}, err
+	}
+	s, err := findSystem(ctx, tx, isms.SystemActor("find"), id)
+	if err != nil || !audit {
+		return s, err
+	}
+	return s, appendAudit(ctx, tx, actor, "system.create", "system", idString(id), nil, s)
 }
 
 // systemArgs are the values of a system's columns in the order of CreateSystem's INSERT.
@@ -250,52 +259,60 @@ func (db *DB) UpdateSystem(ctx context.Context, actor isms.Actor, id int64, in i
 	if !isms.SystemEditor(actor) {
 		return isms.System{}, isms.Errorf(isms.EFORBIDDEN, "not permitted")
 	}
+	var after isms.System
+	err := db.inTx(ctx, func(tx pgx.Tx) error {
+		var err error
+		after, err = updateSystem(ctx, tx, actor, id, in, true)
+		return err
+	})
+	return after, wrap("update system", err)
+}
+
+// updateSystem is UpdateSystem inside a transaction; audit as for createSystem.
+func updateSystem(ctx context.Context, tx pgx.Tx, actor isms.Actor, id int64, in isms.SystemInput, audit bool) (isms.System, error) {
 	in.Normalize()
 	if err := in.Validate().Err(); err != nil {
 		return isms.System{}, err
 	}
 	day := actor.Day()
-	var after isms.System
-	err := db.inTx(ctx, func(tx pgx.Tx) error {
-		before, err := findSystem(ctx, tx, actor, id)
-		if err != nil {
-			return err
-		}
-		if !actor.Edits(before.UnitID) {
-			return isms.Errorf(isms.EFORBIDDEN, "not permitted")
-		}
-		if err := checkSystemUnitAndAdmin(ctx, tx, actor, in, before.UnitID, day); err != nil {
-			return err
-		}
-		exceptions, err := systemExceptionCodes(ctx, tx, id, day)
-		if err != nil {
-			return err
-		}
-		args := append([]any{id, in.Version}, systemArgs(in, isms.CheckSystem(in, exceptions).Flags())...)
-		tag, err := tx.Exec(ctx, `
-			UPDATE systems SET code = $3, name = $4, business = $5, unit_id = $6, admin_person_id = nullif($7, 0),
-				operators = $8, zone = $9, hosting = $10, standard_system = $11, handles_my_number = $12,
-				handles_personal = $13, vendor_dev = $14, vendor_ops = $15, vendor_maint = $16, contract_from = $17,
-				contract_to = $18, hardware = $19, location = $20, os_middleware = $21, auth_method = $22,
-				mfa_enabled = $23, usb_block_enabled = $24, sanitization_method = $25, external_connections = $26,
-				backup = $27, recovery_hours = $28, seismic_fixing = $29, flood_risk = $30, documents = $31,
-				replacement_due = $32, warnings = $33, updated_at = now(), version = version + 1
-			WHERE id = $1 AND version = $2`, args...)
-		if isUniqueViolation(err) {
-			return isms.FieldErrors{"code": "system.error.code_taken"}.Err()
-		}
-		if err != nil {
-			return err
-		}
-		if tag.RowsAffected() == 0 {
-			return errConflict("the system")
-		}
-		if after, err = findSystem(ctx, tx, isms.SystemActor("find"), id); err != nil {
-			return err
-		}
-		return appendAudit(ctx, tx, actor, "system.update", "system", idString(id), before, after)
-	})
-	return after, wrap("update system", err)
+	before, err := findSystem(ctx, tx, actor, id)
+	if err != nil {
+		return isms.System{}, err
+	}
+	if !actor.Edits(before.UnitID) {
+		return isms.System{}, isms.Errorf(isms.EFORBIDDEN, "not permitted")
+	}
+	if err := checkSystemUnitAndAdmin(ctx, tx, actor, in, before.UnitID, day); err != nil {
+		return isms.System{}, err
+	}
+	exceptions, err := systemExceptionCodes(ctx, tx, id, day)
+	if err != nil {
+		return isms.System{}, err
+	}
+	args := append([]any{id, in.Version}, systemArgs(in, isms.CheckSystem(in, exceptions).Flags())...)
+	tag, err := tx.Exec(ctx, `
+		UPDATE systems SET code = $3, name = $4, business = $5, unit_id = $6, admin_person_id = nullif($7, 0),
+			operators = $8, zone = $9, hosting = $10, standard_system = $11, handles_my_number = $12,
+			handles_personal = $13, vendor_dev = $14, vendor_ops = $15, vendor_maint = $16, contract_from = $17,
+			contract_to = $18, hardware = $19, location = $20, os_middleware = $21, auth_method = $22,
+			mfa_enabled = $23, usb_block_enabled = $24, sanitization_method = $25, external_connections = $26,
+			backup = $27, recovery_hours = $28, seismic_fixing = $29, flood_risk = $30, documents = $31,
+			replacement_due = $32, warnings = $33, updated_at = now(), version = version + 1
+		WHERE id = $1 AND version = $2`, args...)
+	if isUniqueViolation(err) {
+		return isms.System{}, isms.FieldErrors{"code": "system.error.code_taken"}.Err()
+	}
+	if err != nil {
+		return isms.System{}, err
+	}
+	if tag.RowsAffected() == 0 {
+		return isms.System{}, errConflict("the system")
+	}
+	after, err := findSystem(ctx, tx, isms.SystemActor("find"), id)
+	if err != nil || !audit {
+		return after, err
+	}
+	return after, appendAudit(ctx, tx, actor, "system.update", "system", idString(id), before, after)
 }
 
 // checkSystemUnitAndAdmin refuses, beside their fields, a unit the actor may not register systems

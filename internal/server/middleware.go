@@ -4,6 +4,7 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"fmt"
+	"io"
 	"net"
 	"net/http"
 	"runtime/debug"
@@ -118,9 +119,24 @@ func (h *handler) crossOriginProtection(next http.Handler) http.Handler {
 
 func limitBody(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		r.Body = http.MaxBytesReader(w, r.Body, maxBody)
+		r.Body = limitedBody{ReadCloser: http.MaxBytesReader(w, r.Body, maxBody), raw: r.Body}
 		next.ServeHTTP(w, r)
 	})
+}
+
+// limitedBody is a request body under maxBody that remembers the body it limits, so that an
+// upload route can set a larger bound of its own (raiseBodyLimit).
+type limitedBody struct {
+	io.ReadCloser
+	raw io.ReadCloser
+}
+
+// raiseBodyLimit bounds the request body at n bytes instead of maxBody; it must be called before
+// anything reads the body.
+func raiseBodyLimit(w http.ResponseWriter, r *http.Request, n int64) {
+	if b, ok := r.Body.(limitedBody); ok {
+		r.Body = http.MaxBytesReader(w, b.raw, n)
+	}
 }
 
 // noCache makes browsers revalidate static files, which carry no content hash in their names.

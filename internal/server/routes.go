@@ -106,6 +106,8 @@ func (h *handler) routes() http.Handler {
 			// (the store answers 404 outside it); registered and edited by staff for their units and
 			// by the security office; the CISO permits 例外措置.
 			r.Get("/assets", h.assetList)
+			r.Get("/assets/export", h.assetExport)
+			r.Get("/assets/template.xlsx", h.assetTemplate)
 			r.Get("/assets/new", h.assetNew)
 			r.Post("/assets", h.assetCreate)
 			r.Get("/assets/{id}", h.assetShow)
@@ -113,6 +115,14 @@ func (h *handler) routes() http.Handler {
 			r.Post("/assets/{id}", h.assetUpdate)
 			r.Get("/assets/{id}/label", h.assetLabel)
 			r.With(h.requirePermission(isms.PermGrantExceptions)).Post("/assets/{id}/exceptions", h.assetExceptionCreate)
+
+			// Imports of the registers from spreadsheets: each import belongs to the person who
+			// uploaded it; the store decides who may import into which register.
+			r.Get("/imports", h.importNew)
+			r.Post("/imports", h.importCreate)
+			r.Get("/imports/{id}", h.importShow)
+			r.Post("/imports/{id}/check", h.importCheck)
+			r.Post("/imports/{id}/commit", h.importCommit)
 
 			// The classification standard (分類基準): read by everyone, kept by the security office.
 			// A person who may edit an asset confirms the levels a scheme switch mapped it to.

@@ -13,6 +13,7 @@ import (
 	"github.com/alexedwards/scs/v2"
 
 	"github.com/jichitai-isms/isms/internal/auth"
+	"github.com/jichitai-isms/isms/internal/ledger"
 	"github.com/jichitai-isms/isms/internal/postgres"
 )
 
@@ -27,6 +28,7 @@ type Config struct {
 	// latest. Zero means 30 minutes and 12 hours.
 	SessionIdle, SessionLifetime time.Duration
 	Throttle                     postgres.Throttle // zero means postgres.DefaultThrottle
+	ImportMaxBytes               int64             // the largest spreadsheet an import accepts; zero means 20 MB
 	Now                          func() time.Time  // the clock; nil means time.Now
 }
 
@@ -38,7 +40,10 @@ type handler struct {
 	idle     time.Duration // a session ends after this long without a request
 	sealer   *auth.Sealer
 	throttle postgres.Throttle
-	now      func() time.Time
+	// importMax bounds an uploaded spreadsheet; importLimits bound what it holds once read.
+	importMax    int64
+	importLimits ledger.Limits
+	now          func() time.Time
 }
 
 // japan is the portal's time zone: dates on pages and fiscal years are Japanese ones.
@@ -64,7 +69,8 @@ func New(cfg Config) http.Handler {
 	// on every request.
 
 	h := &handler{log: cfg.Logger, db: cfg.DB, sessions: sm, idle: cmp.Or(cfg.SessionIdle, 30*time.Minute),
-		sealer: cfg.Sealer, throttle: cfg.Throttle, now: cfg.Now}
+		sealer: cfg.Sealer, throttle: cfg.Throttle, now: cfg.Now,
+		importMax: cmp.Or(cfg.ImportMaxBytes, 20<<20), importLimits: ledger.DefaultLimits}
 	if h.throttle == (postgres.Throttle{}) {
 		h.throttle = postgres.DefaultThrottle
 	}
