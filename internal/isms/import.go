@@ -18,10 +18,12 @@ const (
 	ImportAssets  ImportKind = "assets"  // 情報資産管理台帳
 	ImportSystems ImportKind = "systems" // 情報システム台帳
 	ImportPeople  ImportKind = "people"  // 職員名簿
+	// 受講記録: the attendance of one training session (Import.SessionID), from an e-learning system
+	ImportAttendance ImportKind = "attendance"
 )
 
 // ImportKinds lists the kinds in the order pages offer them.
-var ImportKinds = []ImportKind{ImportAssets, ImportSystems, ImportPeople}
+var ImportKinds = []ImportKind{ImportAssets, ImportSystems, ImportPeople, ImportAttendance}
 
 // Valid reports whether k is one of the kinds.
 func (k ImportKind) Valid() bool { return slices.Contains(ImportKinds, k) }
@@ -56,6 +58,7 @@ func (s ImportStatus) Running() bool { return s == ImportChecking || s == Import
 type Import struct {
 	ID         int64
 	Kind       ImportKind
+	SessionID  int64 // attendance: the training session the rows go into; 0 for the registers
 	Mode       ImportMode
 	FileName   string
 	Format     string // xlsx or csv

@@ -39,6 +39,7 @@ const (
 	PermManageClassification                       // classification schemes, levels, handling restrictions
 	PermEditAllRegisters                           // register and edit records of every unit
 	PermGrantExceptions                            // permit a 例外措置 (the CISO)
+	PermManageTraining                             // the course catalogue, training plans, sessions and attendance, policy versions
 )
 
 var permissions = map[Permission][]Role{
@@ -55,4 +56,6 @@ var permissions = map[Permission][]Role{
 	// The CISO and auditors read everything but register nothing: they judge what others record.
 	PermEditAllRegisters: {RoleSecurityOffice},
 	PermGrantExceptions:  {RoleCISO},
+	// Training is run for the CISO by the security office (domain.md §5.1).
+	PermManageTraining: {RoleSecurityOffice},
 }

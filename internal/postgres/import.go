@@ -15,14 +15,14 @@ import (
 // import ends; what its rows become is checked and written by the register's own import method
 // (ImportAssets, ImportSystems, ImportPeople).
 
-const importColumns = `id, kind, mode, file_name, format, encoding, delimiter, sheet, size_bytes,
+const importColumns = `id, kind, coalesce(session_id, 0), mode, file_name, format, encoding, delimiter, sheet, size_bytes,
 	header_row, header_rows, names, mapping, samples, status, total_rows, done_rows, problems, preview,
 	imported, failure, created_by, created_at, updated_at, version`
 
 func scanImport(row pgx.Row) (isms.Import, error) {
 	var im isms.Import
 	var samples, problems, preview []byte
-	err := row.Scan(&im.ID, &im.Kind, &im.Mode, &im.FileName, &im.Format, &im.Encoding, &im.Delimiter, &im.Sheet,
+	err := row.Scan(&im.ID, &im.Kind, &im.SessionID, &im.Mode, &im.FileName, &im.Format, &im.Encoding, &im.Delimiter, &im.Sheet,
 		&im.SizeBytes, &im.HeaderRow, &im.HeaderRows, &im.Names, &im.Mapping, &samples, &im.Status, &im.TotalRows,
 		&im.DoneRows, &problems, &preview, &im.Imported, &im.Failure, &im.CreatedBy, &im.CreatedAt,
 		&im.UpdatedAt, &im.Version)
@@ -67,6 +67,10 @@ func (db *DB) CreateImport(ctx context.Context, actor isms.Actor, im isms.Import
 	if err := checkImports(actor, im.Kind); err != nil {
 		return isms.Import{}, wrap("create import", err)
 	}
+	// An attendance list goes into a session (one that exists: the key says so); the registers take none.
+	if (im.Kind == isms.ImportAttendance) != (im.SessionID != 0) {
+		return isms.Import{}, wrap("create import", isms.FieldErrors{"session": "import.error.session"}.Err())
+	}
 	samples := im.Samples
 	if samples == nil {
 		samples = [][]string{}
@@ -76,11 +80,14 @@ func (db *DB) CreateImport(ctx context.Context, actor isms.Actor, im isms.Import
 		var err error
 		out, err = scanImport(tx.QueryRow(ctx, `
 			INSERT INTO imports (kind, mode, file_name, format, encoding, delimiter, sheet, content, size_bytes,
-				header_row, header_rows, names, mapping, samples, created_by)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
+				header_row, header_rows, names, mapping, samples, created_by, session_id)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, nullif($16, 0))
 			RETURNING `+importColumns,
 			im.Kind, im.Mode, im.FileName, im.Format, im.Encoding, im.Delimiter, im.Sheet, content, int64(len(content)),
-			im.HeaderRow, im.HeaderRows, im.Names, im.Mapping, samples, actor.UserID))
+			im.HeaderRow, im.HeaderRows, im.Names, im.Mapping, samples, actor.UserID, im.SessionID))
+		if isForeignKeyViolation(err) {
+			return isms.FieldErrors{"session": "import.error.session"}.Err()
+		}
 		if err != nil {
 			return err
 		}
@@ -91,7 +98,7 @@ func (db *DB) CreateImport(ctx context.Context, actor isms.Actor, im isms.Import
 
 // MayImport says whether the actor may import into a register of kind k: assets, anyone who
 // registers assets of some unit; systems, the editors of the system register; people, those who
-// manage the organisation.
+// manage the organisation; attendance, those who run training.
 func MayImport(actor isms.Actor, k isms.ImportKind) bool {
 	switch k {
 	case isms.ImportAssets:
@@ -100,6 +107,8 @@ func MayImport(actor isms.Actor, k isms.ImportKind) bool {
 		return isms.SystemEditor(actor)
 	case isms.ImportPeople:
 		return actor.Can(isms.PermManageOrganisation)
+	case isms.ImportAttendance:
+		return actor.Can(isms.PermManageTraining)
 	}
 	return false
 }

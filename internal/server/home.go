@@ -20,5 +20,13 @@ func (h *handler) homeShow(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
+	// The notice of the basic policy: only for a person who still has to confirm the version in
+	// force (none in force yet is no notice).
+	ack, err := h.db.FindAcknowledgement(ctx, actor)
+	if err != nil && isms.ErrorCode(err) != isms.ENOTFOUND {
+		h.fail(w, r, err)
+		return
+	}
+	v.PolicyDue = err == nil && ack.Due()
 	h.render(w, r, http.StatusOK, web.HomePage(v))
 }

@@ -37,11 +37,13 @@ const importSamples = 3
 // importPreview is how many rows the preview shows before the write.
 const importPreview = 20
 
-// importKinds are the registers the actor may import into, in the order the form offers them.
-func importKinds(actor isms.Actor) []isms.ImportKind {
+// importKinds are the registers the actor may import into, in the order the form offers them. An
+// attendance list goes into a training session: it is offered alone, when the form was opened
+// from the session's page (session), and not otherwise.
+func importKinds(actor isms.Actor, session bool) []isms.ImportKind {
 	var out []isms.ImportKind
 	for _, k := range isms.ImportKinds {
-		if _, ok := registerImports[k]; ok && postgres.MayImport(actor, k) {
+		if _, ok := registerImports[k]; ok && postgres.MayImport(actor, k) && (k == isms.ImportAttendance) == session {
 			out = append(out, k)
 		}
 	}
@@ -50,7 +52,8 @@ func importKinds(actor isms.Actor) []isms.ImportKind {
 
 func (h *handler) importNew(w http.ResponseWriter, r *http.Request) {
 	actor := isms.ActorFrom(r.Context())
-	kinds := importKinds(actor)
+	session := formInt(r, "session")
+	kinds := importKinds(actor, session > 0)
 	if len(kinds) == 0 {
 		h.fail(w, r, isms.Errorf(isms.EFORBIDDEN, "no register to import into"))
 		return
@@ -59,7 +62,7 @@ func (h *handler) importNew(w http.ResponseWriter, r *http.Request) {
 	if !slices.Contains(kinds, kind) {
 		kind = kinds[0]
 	}
-	h.renderImportNew(w, r, http.StatusOK, web.ImportNew{Kind: kind})
+	h.renderImportNew(w, r, http.StatusOK, web.ImportNew{Kind: kind, SessionID: session})
 }
 
 func (h *handler) renderImportNew(w http.ResponseWriter, r *http.Request, status int, n web.ImportNew) {
@@ -70,7 +73,13 @@ func (h *handler) renderImportNew(w http.ResponseWriter, r *http.Request, status
 		h.fail(w, r, err)
 		return
 	}
-	n.Kinds, n.MaxMB, n.Recent = importKinds(actor), h.importMax>>20, recent
+	if n.SessionID > 0 {
+		if n.Session, err = h.importSession(ctx, actor, n.SessionID); err != nil {
+			h.fail(w, r, err)
+			return
+		}
+	}
+	n.Kinds, n.MaxMB, n.Recent = importKinds(actor, n.SessionID > 0), h.importMax>>20, recent
 	h.render(w, r, status, web.ImportNewPage(n))
 }
 
@@ -81,7 +90,7 @@ func (h *handler) importCreate(w http.ResponseWriter, r *http.Request) {
 	actor := isms.ActorFrom(ctx)
 	// The form's fields besides the file are small; the bound is the file's with room for them.
 	raiseBodyLimit(w, r, h.importMax+64<<10)
-	n := web.ImportNew{Kind: isms.ImportKind(r.FormValue("kind"))}
+	n := web.ImportNew{Kind: isms.ImportKind(r.FormValue("kind")), SessionID: formInt(r, "session")}
 	refuse := func(status int, key string, args ...any) {
 		n.Refusal, n.Args = key, args
 		h.renderImportNew(w, r, status, n)
@@ -125,6 +134,9 @@ func (h *handler) importCreate(w http.ResponseWriter, r *http.Request) {
 	im := isms.Import{Kind: n.Kind, Mode: isms.ImportAdd, FileName: name, Format: string(t.Format),
 		Encoding: string(t.Encoding), Sheet: t.Sheet, HeaderRow: hdr.Row, HeaderRows: hdr.Rows,
 		Names: hdr.Names, Mapping: hdr.Mapping}
+	if n.Kind == isms.ImportAttendance {
+		im.SessionID = n.SessionID
+	}
 	if t.Format == ledger.CSV {
 		im.Delimiter = delimiterName(t.Delimiter)
 	}
@@ -441,4 +453,6 @@ var registerImports = map[isms.ImportKind]registerImport{
 	isms.ImportAssets:  {layout: ledger.AssetLayout, key: "number", run: runAssetImport},
 	isms.ImportSystems: {layout: ledger.SystemLayout, key: "code", run: runSystemImport},
 	isms.ImportPeople:  {layout: ledger.PersonLayout, key: "employee_no", run: runPersonImport},
+	// Every row of an attendance list names its person: adding and updating are the same.
+	isms.ImportAttendance: {layout: ledger.AttendanceLayout, key: "employee_no", run: runAttendanceImport},
 }

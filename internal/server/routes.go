@@ -170,6 +170,48 @@ func (h *handler) routes() http.Handler {
 			})
 			r.With(h.requirePermission(isms.PermGrantExceptions)).Post("/systems/{id}/exceptions", h.systemExceptionCreate)
 
+			// The basic policy (情報セキュリティ基本方針): everyone signed in reads the version in force
+			// and confirms it; the security office registers versions. The status per unit is scoped
+			// by the store: every unit for those who read all, a 管理者's own units, 403 for others.
+			r.Get("/policy", h.policyShow)
+			r.Post("/policy/acknowledge", h.policyAcknowledge)
+			r.Get("/policy/status", h.policyStatus)
+			r.With(h.requirePermission(isms.PermManageTraining)).Group(func(r chi.Router) {
+				r.Get("/policy/versions/new", h.policyVersionNew)
+				r.Post("/policy/versions", h.policyVersionCreate)
+			})
+
+			// Training (研修・訓練): the course catalogue and the plan of each fiscal year are read by
+			// everyone signed in; the security office keeps them, records the sessions held and
+			// their attendance (a unit's roster at once, or an e-learning list through the import).
+			r.Get("/training/courses", h.courseList)
+			r.Get("/training/plans/{fy}", h.planShow)
+			r.With(h.requirePermission(isms.PermManageTraining)).Group(func(r chi.Router) {
+				r.Get("/training/courses/new", h.courseNew)
+				r.Post("/training/courses/new", h.courseCreate)
+				r.Get("/training/courses/{code}/edit", h.courseEdit)
+				r.Post("/training/courses/{code}", h.courseUpdate)
+				r.Post("/training/plans/{fy}", h.planSave)
+				r.Post("/training/plans/{fy}/approve", h.planApprove)
+				r.Get("/training/sessions", h.sessionList)
+				r.Get("/training/sessions/new", h.sessionNew)
+				r.Post("/training/sessions/new", h.sessionCreate)
+				r.Get("/training/sessions/{id}", h.sessionShow)
+				r.Get("/training/sessions/{id}/edit", h.sessionEdit)
+				r.Post("/training/sessions/{id}", h.sessionUpdate)
+				r.Post("/training/sessions/{id}/delete", h.sessionDelete)
+				r.Get("/training/sessions/{id}/roster", h.rosterShow)
+				r.Post("/training/sessions/{id}/roster", h.rosterSave)
+			})
+
+			// Who is due (研修の受講状況): the status per unit and course and the committee's report
+			// for those who follow units (staff are sent to their own record), a unit's 未受講者
+			// for those who may read its people's names; the store keeps each to its scope.
+			r.Get("/training", h.trainingShow)
+			r.Get("/training/me", h.trainingMe)
+			r.Get("/training/report", h.trainingReport)
+			r.Get("/training/units/{id}", h.trainingUnit)
+
 			r.With(h.requirePermission(isms.PermViewAuditTrail)).Get("/audit", h.auditList)
 
 			r.Route("/admin", func(r chi.Router) {

@@ -1,0 +1,10 @@
+DELETE FROM imports WHERE kind = 'attendance';
+ALTER TABLE imports DROP CONSTRAINT imports_kind_check;
+ALTER TABLE imports ADD CONSTRAINT imports_kind_check CHECK (kind IN ('assets', 'systems', 'people'));
+DROP TABLE policy_acknowledgements;
+DROP TABLE policy_versions;
+DROP TABLE attendances;
+DROP TABLE training_sessions;
+DROP TABLE training_plan_items;
+DROP TABLE training_plans;
+DROP TABLE courses;

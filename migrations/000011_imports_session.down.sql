@@ -1,0 +1,2 @@
+ALTER TABLE imports DROP CONSTRAINT imports_session;
+ALTER TABLE imports DROP COLUMN session_id;

@@ -1,0 +1,1 @@
+DROP INDEX IF EXISTS attendances_completed_idx;
