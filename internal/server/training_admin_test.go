@@ -345,7 +345,8 @@ func TestAttendanceImportThroughTheLedgerImport(t *testing.T) {
 }
 
 // The security office plans GEN_ANNUAL for June in the 2026 plan, records a session, opens the
-// roster of 税務課, ticks two people, saves, and sees them in the attendance list.
+// roster of 税務課, ticks two people, saves, and sees them in the attendance list; one of them
+// finds the completion on their own page, and the committee report shows 税務課's rate.
 func TestBrowserTrainingPlanSessionRoster(t *testing.T) {
 	e := newTrainingEnv(t)
 	_, secret := e.createUser(t, "kensyu", isms.RoleSecurityOffice, e.general.ID, true)
@@ -383,5 +384,27 @@ func TestBrowserTrainingPlanSessionRoster(t *testing.T) {
 	}
 	if strings.Contains(list, "馬場 花子") {
 		t.Errorf("the attendance list has 馬場, who was not ticked: %q", list)
+	}
+
+	// 青木 signs in and finds the completion on their own page.
+	u, aokiSecret := e.createUser(t, "aoki", isms.RoleStaff, e.tax.ID, true)
+	if err := e.db.LinkPersonUser(context.Background(), system, e.aoki.ID, u.ID, e.aoki.Version); err != nil {
+		t.Fatal(err)
+	}
+	p.Click(`form[action="/logout"] button`)
+	e.clock.Advance(time.Minute) // a fresh second-factor code
+	e.browserSignIn(p, "aoki", testPassword, aokiSecret)
+	p.Click(`nav a[href="/training"]`)
+	if got := p.Text(`tr[data-course="GEN_ANNUAL"]`); !strings.Contains(got, "受講済") || !strings.Contains(got, "2026年6月10日") {
+		t.Errorf("青木's own record: %q", got)
+	}
+
+	// The committee report shows 税務課 at two of its three people.
+	p.Click(`form[action="/logout"] button`)
+	e.clock.Advance(time.Minute)
+	e.browserSignIn(p, "kensyu", testPassword, secret)
+	p.Run("open the report", chromedp.Navigate(e.srv.URL+"/training/report?fy=2026"))
+	if got := p.Text(`tr[data-unit="` + itoa(e.tax.ID) + `"]`); !strings.Contains(got, "66.7%") {
+		t.Errorf("税務課 in the committee report: %q", got)
 	}
 }
