@@ -289,14 +289,6 @@ func (h *handler) assetExport(w http.ResponseWriter, r *http.Request) {
 	h.sendSheet(w, r, s, format, enc, i18n.T(ctx, "ledger.file.assets", today.Format("20060102")))
 }
 
-// assetTemplate sends the 情報資産管理台帳 with its headers and no rows, to fill in and import.
-func (h *handler) assetTemplate(w http.ResponseWriter, r *http.Request) {
-	ctx := r.Context()
-	s := assetMaster{}.assetSheet(ctx, isms.Day(h.now()))
-	s.Title = i18n.T(ctx, "ledger.sheet.assets")
-	h.sendSheet(w, r, s, "xlsx", "", i18n.T(ctx, "ledger.file.assets_template"))
-}
-
 // sendSheet writes a sheet as a download named base plus the format's extension.
 func (h *handler) sendSheet(w http.ResponseWriter, r *http.Request, s ledger.Sheet, format string, enc ledger.Encoding, base string) {
 	var buf bytes.Buffer

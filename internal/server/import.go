@@ -15,6 +15,8 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/go-chi/chi/v5"
+
 	"github.com/jichitai-isms/isms/internal/i18n"
 	"github.com/jichitai-isms/isms/internal/isms"
 	"github.com/jichitai-isms/isms/internal/ledger"
@@ -154,6 +156,24 @@ func (h *handler) importCreate(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	http.Redirect(w, r, "/imports/"+strconv.FormatInt(im.ID, 10), http.StatusSeeOther)
+}
+
+// importTemplate sends a register's blank sheet: its columns, headed as the import reads them,
+// and no rows, to fill in and import.
+func (h *handler) importTemplate(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	kind := isms.ImportKind(chi.URLParam(r, "kind"))
+	ri, ok := registerImports[kind]
+	if !ok {
+		h.fail(w, r, isms.Errorf(isms.ENOTFOUND, "no register %q", kind))
+		return
+	}
+	name := i18n.T(ctx, "ledger.sheet."+string(kind))
+	s := ledger.Sheet{Name: name, Title: name, Columns: ri.layout.Columns}
+	for _, c := range s.Columns {
+		s.Headers = append(s.Headers, i18n.T(ctx, c.Label))
+	}
+	h.sendSheet(w, r, s, "xlsx", "", i18n.T(ctx, "ledger.file.template", name))
 }
 
 // cleanFileName keeps the last element of an uploaded file's name, as valid UTF-8 of a sane length.

@@ -463,3 +463,25 @@ func TestImportStalePageConflicts(t *testing.T) {
 		t.Errorf("%d assets written from a stale page", n)
 	}
 }
+
+// The blank sheets carry each register's columns under the headers the import reads back.
+func TestImportTemplates(t *testing.T) {
+	e := newImportEnv(t)
+	for kind, first := range map[string]string{"assets": "資産番号", "systems": "システム番号", "people": "職員番号"} {
+		res, body := get(t, e.office, e.srv.URL+"/imports/template/"+kind)
+		if res.StatusCode != http.StatusOK {
+			t.Fatalf("%s template: status %d", kind, res.StatusCode)
+		}
+		f, err := excelize.OpenReader(strings.NewReader(body))
+		if err != nil {
+			t.Fatalf("%s template does not open: %v", kind, err)
+		}
+		rows, _ := f.GetRows(f.GetSheetName(0))
+		if len(rows) != 2 || rows[1][0] != first {
+			t.Errorf("%s template: %d rows, header %v; want a title and the header from %s", kind, len(rows), rows[len(rows)-1], first)
+		}
+	}
+	if res, _ := get(t, e.office, e.srv.URL+"/imports/template/secrets"); res.StatusCode != http.StatusNotFound {
+		t.Errorf("unknown register's template: status %d", res.StatusCode)
+	}
+}

@@ -107,7 +107,6 @@ func (h *handler) routes() http.Handler {
 			// by the security office; the CISO permits 例外措置.
 			r.Get("/assets", h.assetList)
 			r.Get("/assets/export", h.assetExport)
-			r.Get("/assets/template.xlsx", h.assetTemplate)
 			r.Get("/assets/new", h.assetNew)
 			r.Post("/assets", h.assetCreate)
 			r.Get("/assets/{id}", h.assetShow)
@@ -120,6 +119,7 @@ func (h *handler) routes() http.Handler {
 			// uploaded it; the store decides who may import into which register.
 			r.Get("/imports", h.importNew)
 			r.Post("/imports", h.importCreate)
+			r.Get("/imports/template/{kind}", h.importTemplate)
 			r.Get("/imports/{id}", h.importShow)
 			r.Post("/imports/{id}/check", h.importCheck)
 			r.Post("/imports/{id}/commit", h.importCommit)
