@@ -307,7 +307,13 @@ func loadTrainingTown(t *testing.T, db *postgres.DB, today time.Time, people, at
 	if len(rows) < attendances {
 		t.Fatalf("generated %d attendances of %d", len(rows), attendances)
 	}
+	// COPY fires the statement triggers that keep the summary who is due reads
+	// (training_person_years), as the portal's roster saves and imports do.
 	copyRows("attendances", []string{"session_id", "person_id", "completed", "completed_on", "score", "opened", "clicked", "reported"}, rows)
+	var summarised int
+	if err := conn.QueryRow(ctx, `SELECT count(*) FROM training_person_years WHERE fiscal_year = $1`, fy).Scan(&summarised); err != nil || summarised == 0 {
+		t.Fatalf("the summary holds %d people for FY%d after the load (%v)", summarised, fy, err)
+	}
 	if _, err := conn.Exec(ctx, `VACUUM ANALYZE`); err != nil {
 		t.Fatal(err)
 	}

@@ -28,7 +28,7 @@ import (
 const trainingDueLimit = 2000
 
 // trainingMaxCourses is how many active courses the statements follow at once: each person's
-// courses are a bigint mask, one bit per active course in catalogue order.
+// courses are a bigint mask, one bit per active course in catalogue order (training_course_bits).
 const trainingMaxCourses = 64
 
 // errTooManyCourses refuses a catalogue with more active courses than the masks hold.
@@ -39,9 +39,9 @@ func errTooManyCourses() error {
 // trainingQuery collects the arguments of one training statement as it is built.
 type trainingQuery struct {
 	args []any
-	// The fiscal year's first and last day, the day it is judged on and whether it is over,
+	// The fiscal year, its first and last day, the day it is judged on and whether it is over,
 	// as placeholders.
-	s, e, d, past string
+	fy, s, e, d, past string
 }
 
 func newTrainingQuery(fy int, today time.Time) *trainingQuery {
@@ -49,6 +49,7 @@ func newTrainingQuery(fy int, today time.Time) *trainingQuery {
 	start, end := isms.FiscalYearBounds(fy)
 	q.s, q.e, q.d = q.arg(start)+"::date", q.arg(end)+"::date", q.arg(isms.TrainingDay(fy, today))+"::date"
 	q.past = q.arg(isms.Day(today).After(end))
+	q.fy = q.arg(fy)
 	return q
 }
 
@@ -73,26 +74,25 @@ func (q *trainingQuery) window(req, vf, vt, drillOn string) string {
 // is judged on, in their unit of that day, with three masks over the active courses (cs, one bit
 // each): req, those they must take; done, those of req they completed; overdue, those of req
 // past their deadline. where are conditions on the person (p) and their posting (po), such as
-// the reader's scope; with any, the completions are read for those people alone.
+// the reader's scope.
 //
-// Built for the whole town in one pass over each table: each person's roles, whether their unit
-// keeps a マイナンバー利用事務系 system and the day of the last drill they clicked are joined to
-// them once, so that what they must take is a few bit operations; the year's completions of
-// yearly courses are one index range folded into a mask per person; the few completions of
-// other courses (new hires, contracts, follow-ups) are checked against each person's dates.
+// Built for the whole town in one pass over each table: each person's roles and whether their
+// unit keeps a マイナンバー利用事務系 system are joined to them once, so that what they must take
+// is a few bit operations. What their completions meet and the day of the last drill they clicked
+// come from the summary the database keeps (training_person_years, migration 000013), one row
+// per person and year; someone without a row for the year met no yearly course, and their few
+// other courses (new hires, contracts) are checked against their attendances
+// (training_dated_met: a function, which the planner counts as cheap, where a subquery would
+// be counted for every person and turn the tallies to a sort).
 func (q *trainingQuery) requirements(where []string) string {
-	cond, scoped := "", ""
+	cond := ""
 	for _, w := range where {
 		cond += " AND " + w
 	}
-	if cond != "" {
-		scoped = " AND a.person_id IN (SELECT id FROM base)"
-	}
 	return `
 	cs AS (
-		SELECT code, name_ja, name_en, kind, audience, roles, requirement, within_days, sort_order,
-			1::bigint << (row_number() OVER (ORDER BY sort_order, code) - 1)::int AS bit
-		FROM courses WHERE active),
+		SELECT c.code, c.name_ja, c.name_en, c.kind, c.audience, c.roles, c.requirement, c.within_days, c.sort_order, b.bit
+		FROM courses c JOIN training_course_bits b ON b.code = c.code),
 	aud AS (
 		SELECT coalesce(bit_or(bit) FILTER (WHERE audience = 'all'), 0) AS m_all,
 			coalesce(bit_or(bit) FILTER (WHERE audience = 'new_hires'), 0) AS m_new,
@@ -100,7 +100,8 @@ func (q *trainingQuery) requirements(where []string) string {
 			coalesce(bit_or(bit) FILTER (WHERE audience = 'contractors'), 0) AS m_contractors,
 			coalesce(bit_or(bit) FILTER (WHERE audience = 'drill_clicked'), 0) AS m_clicked,
 			coalesce(bit_or(bit) FILTER (WHERE requirement IN ('yearly', 'per_contract')), 0) AS m_yearly,
-			coalesce(bit_or(bit) FILTER (WHERE requirement IN ('on_joining', 'after_drill')), 0) AS m_timed
+			coalesce(bit_or(bit) FILTER (WHERE requirement IN ('on_joining', 'after_drill')), 0) AS m_timed,
+			coalesce(bit_or(bit) FILTER (WHERE requirement <> 'yearly'), 0) AS m_dated
 		FROM cs),
 	base AS (
 		SELECT p.id, p.employment_type, p.valid_from, p.valid_to, po.unit_id
@@ -110,54 +111,33 @@ func (q *trainingQuery) requirements(where []string) string {
 		SELECT ra.person_id, bit_or(cs.bit) AS mask
 		FROM role_assignments ra JOIN cs ON cs.audience = 'roles' AND ra.role_code = ANY (cs.roles)
 		WHERE ` + activeOn("ra", q.d) + ` GROUP BY ra.person_id),
-	clicked AS (
-		SELECT a.person_id, max(s.held_on) AS drill_on
-		FROM training_sessions s JOIN courses c ON c.code = s.course_code AND c.kind = 'drill'
-		JOIN attendances a ON a.session_id = s.id AND a.clicked
-		WHERE s.held_on BETWEEN ` + q.s + ` AND ` + q.e + scoped + ` GROUP BY a.person_id),
-	done AS (
-		SELECT a.person_id, bit_or(cs.bit) AS mask
-		FROM attendances a JOIN training_sessions s ON s.id = a.session_id
-		JOIN courses c ON c.code = s.course_code AND c.active AND c.requirement = 'yearly'
-		JOIN cs ON cs.code = c.code
-		WHERE a.completed AND a.completed_on BETWEEN ` + q.s + ` AND ` + q.e + scoped + `
-		GROUP BY a.person_id),
-	other AS (
-		SELECT a.person_id, bit_or(cs.bit) AS mask
-		FROM courses c JOIN training_sessions s ON s.course_code = c.code
-		CROSS JOIN LATERAL (SELECT a.person_id, a.completed_on FROM attendances a
-			WHERE a.session_id = s.id AND a.completed` + scoped + ` OFFSET 0) a
-		JOIN people p ON p.id = a.person_id
-		JOIN cs ON cs.code = c.code
-		LEFT JOIN clicked k ON k.person_id = a.person_id
-		WHERE c.active AND c.requirement <> 'yearly' AND ` + q.window("c.requirement", "p.valid_from", "p.valid_to", "k.drill_on") + `
-		GROUP BY a.person_id),
 	pop AS (
-		SELECT b.id, b.unit_id, b.valid_from, b.valid_to, k.drill_on, aud.m_yearly, aud.m_timed,
+		SELECT b.id, b.unit_id, b.valid_from, b.valid_to, y.drill_on, y.met, aud.m_yearly, aud.m_timed, aud.m_dated,
 			CASE WHEN b.employment_type <> 'contractor' THEN aud.m_all ELSE 0 END
 			| CASE WHEN b.valid_from BETWEEN ` + q.s + ` AND ` + q.e + ` THEN aud.m_new ELSE 0 END
 			| coalesce(h.mask, 0)
 			| CASE WHEN z.unit_id IS NOT NULL THEN aud.m_zone ELSE 0 END
 			| CASE WHEN b.employment_type = 'contractor' THEN aud.m_contractors ELSE 0 END
-			| CASE WHEN k.drill_on IS NOT NULL THEN aud.m_clicked ELSE 0 END AS req,
-			coalesce(d.mask, 0) | coalesce(o.mask, 0) AS done
+			| CASE WHEN y.drill_on IS NOT NULL THEN aud.m_clicked ELSE 0 END AS req
 		FROM base b
 		CROSS JOIN aud
 		LEFT JOIN held h ON h.person_id = b.id
 		LEFT JOIN (SELECT DISTINCT unit_id FROM systems WHERE zone = 'MYNUMBER') z ON z.unit_id = b.unit_id
-		LEFT JOIN clicked k ON k.person_id = b.id
-		LEFT JOIN done d ON d.person_id = b.id
-		LEFT JOIN other o ON o.person_id = b.id
+		LEFT JOIN training_person_years y ON y.person_id = b.id AND y.fiscal_year = ` + q.fy + `
 		-- A fence: st reads each mask several times, and would otherwise repeat its expression.
 		OFFSET 0),
+	met AS (
+		SELECT pop.*, pop.req & CASE WHEN pop.met IS NOT NULL THEN pop.met WHEN pop.req & pop.m_dated = 0 THEN 0
+			ELSE training_dated_met(pop.id, ` + q.fy + `) END AS done
+		FROM pop),
 	st AS (
-		SELECT pop.id, pop.unit_id, pop.valid_from, pop.valid_to, pop.drill_on, pop.req, pop.req & pop.done AS done,
-			pop.req & ~pop.done & (CASE WHEN ` + q.past + ` THEN pop.m_yearly ELSE 0 END
-				| CASE WHEN pop.req & pop.m_timed = 0 THEN 0 ELSE (
+		SELECT met.id, met.unit_id, met.valid_from, met.valid_to, met.drill_on, met.req, met.done,
+			met.req & ~met.done & (CASE WHEN ` + q.past + ` THEN met.m_yearly ELSE 0 END
+				| CASE WHEN met.req & ~met.done & met.m_timed = 0 THEN 0 ELSE (
 					SELECT coalesce(bit_or(cs.bit), 0) FROM cs WHERE ` + q.d + ` > CASE cs.requirement
-						WHEN 'on_joining' THEN pop.valid_from + cs.within_days
-						WHEN 'after_drill' THEN pop.drill_on + cs.within_days END) END) AS overdue
-		FROM pop)`
+						WHEN 'on_joining' THEN met.valid_from + cs.within_days
+						WHEN 'after_drill' THEN met.drill_on + cs.within_days END) END) AS overdue
+		FROM met)`
 }
 
 // readTraining runs fn in a read-only transaction without JIT compilation: the statements here

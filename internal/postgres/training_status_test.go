@@ -3,6 +3,7 @@ package postgres_test
 import (
 	"context"
 	"fmt"
+	"slices"
 	"testing"
 	"time"
 
@@ -465,5 +466,163 @@ func TestPersonTrainingRecord(t *testing.T) {
 	}
 	if len(rec.Attendances) != 2 || rec.Attendances[0].CourseCode != "MYNUMBER" || *rec.Attendances[0].Score != 80 {
 		t.Errorf("history %+v", rec.Attendances)
+	}
+}
+
+// The summary who is due reads (what each person's completions meet per fiscal year, and the
+// drills they clicked) is kept by the database itself: every way the portal writes attendance
+// shows at once in the status and the lists, as the rules say. A roster saved and a person
+// unticked; a session moved from 3月31日 to 4月1日 and back, its completions with it; an
+// attendance list imported; a drill's click moving the follow-up to the year the drill is moved
+// to; sessions deleted with their attendance; a new hire who completes their course in the next
+// year, which the summary of the year they joined does not hold.
+func TestTrainingStatusFollowsEveryWrite(t *testing.T) {
+	ctx := context.Background()
+	tw := newTrainingTown(t)
+	// completed is, for fiscal year fy as the office reads it on 2026-11-25, the number of people
+	// of 税務課 who completed the all-staff course in the status, checked against the names the
+	// list gives as completed; followUp those who must take the phishing follow-up.
+	completed := func(t *testing.T, fy int) (n int, names []string) {
+		t.Helper()
+		st, err := tw.db.FindTrainingStatus(ctx, tw.office, fy, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if u, ok := st.Unit(tw.tax.ID); ok {
+			for _, c := range u.Courses {
+				if c.Code == "GEN_ANNUAL" {
+					n = c.Completed
+				}
+			}
+		}
+		list, _, err := tw.db.FindTrainingDue(ctx, tw.office, fy, tw.tax.ID, false)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, d := range list {
+			if d.CourseCode == "GEN_ANNUAL" && d.Status == isms.TrainingCompleted {
+				names = append(names, d.Name)
+			}
+		}
+		if n != len(names) {
+			t.Errorf("FY%d: the status counts %d completed, the list names %v", fy, n, names)
+		}
+		return n, names
+	}
+	followUp := func(t *testing.T, fy int) []string {
+		t.Helper()
+		list, _, err := tw.db.FindTrainingDue(ctx, tw.office, fy, tw.tax.ID, false)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var names []string
+		for _, d := range list {
+			if d.CourseCode == "PHISHING_FOLLOWUP" {
+				names = append(names, d.Name+":"+string(d.Status))
+			}
+		}
+		return names
+	}
+	want := func(t *testing.T, what string, fy int, names ...string) {
+		t.Helper()
+		if n, got := completed(t, fy); n != len(names) || !slices.Equal(got, names) {
+			t.Errorf("%s: FY%d completed %d %v, want %v", what, fy, n, got, names)
+		}
+	}
+
+	deleteSession := func(t *testing.T, id int64) {
+		t.Helper()
+		if _, err := tw.db.Pool().Exec(ctx, `DELETE FROM training_sessions WHERE id = $1`, id); err != nil {
+			t.Fatal(err)
+		}
+	}
+
+	s := tw.session(t, "GEN_ANNUAL", "2027-03-31", false)
+	if _, err := tw.db.SaveRoster(ctx, tw.office, s.ID, tw.tax.ID, []isms.RosterEntry{
+		{PersonID: tw.aoki.ID, Completed: true}, {PersonID: tw.baba.ID, Completed: true}}); err != nil {
+		t.Fatal(err)
+	}
+	want(t, "roster saved", 2026, "青木 一郎", "馬場 花子")
+	want(t, "roster saved", 2027)
+
+	if _, err := tw.db.SaveRoster(ctx, tw.office, s.ID, tw.tax.ID, []isms.RosterEntry{{PersonID: tw.baba.ID}}); err != nil {
+		t.Fatal(err)
+	}
+	want(t, "馬場 unticked", 2026, "青木 一郎")
+
+	move := func(t *testing.T, id int64, held string) {
+		t.Helper()
+		cur, err := tw.db.FindSession(ctx, tw.office, id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := tw.db.UpdateSession(ctx, tw.office, id, isms.SessionInput{CourseCode: cur.CourseCode, HeldOn: at(held),
+			Method: cur.Method, Version: cur.Version}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	move(t, s.ID, "2027-04-01")
+	want(t, "moved to 4月1日", 2026)
+	want(t, "moved to 4月1日", 2027, "青木 一郎")
+	move(t, s.ID, "2027-03-31")
+	want(t, "moved back to 3月31日", 2026, "青木 一郎")
+	want(t, "moved back to 3月31日", 2027)
+
+	july := tw.session(t, "GEN_ANNUAL", "2026-07-01", false)
+	imp := postgres.AttendanceImport{ID: startAttendanceImport(t, tw, july.ID), SessionID: july.ID, Rows: []postgres.AttendanceImportRow{
+		{Row: 2, PersonID: tw.chiba.ID, Completed: true, CompletedOn: at("2026-07-03")},
+		{Row: 3, PersonID: tw.baba.ID, Completed: true}}}
+	if n, bad, err := tw.db.ImportAttendance(ctx, tw.office, imp); err != nil || len(bad) > 0 || n != 2 {
+		t.Fatalf("import: %d %v %v", n, bad, err)
+	}
+	want(t, "list imported", 2026, "青木 一郎", "千葉 次郎", "馬場 花子")
+
+	// A session with attendance is a record and the portal keeps it; the database, asked to
+	// delete it, takes its attendance and what it completed with it.
+	if err := tw.db.DeleteSession(ctx, tw.office, july.ID, july.Version); fieldErrors(err)["session"] != "training_session.error.has_attendance" {
+		t.Errorf("deleting a session with attendance: %v", err)
+	}
+	want(t, "deletion refused", 2026, "青木 一郎", "千葉 次郎", "馬場 花子")
+	deleteSession(t, july.ID)
+	want(t, "session deleted", 2026, "青木 一郎")
+
+	// 千葉 clicked in the drill of 2027-03-25: the follow-up is due in that year, and moving the
+	// drill to the next year moves it there.
+	drill := tw.session(t, "PHISHING_DRILL", "2027-03-25", false)
+	if _, err := tw.db.SaveDrillResults(ctx, tw.office, drill.ID, tw.tax.ID, []isms.DrillEntry{
+		{PersonID: tw.chiba.ID, Target: true, Opened: true, Clicked: true}, {PersonID: tw.aoki.ID, Target: true}}); err != nil {
+		t.Fatal(err)
+	}
+	if got := followUp(t, 2026); !slices.Equal(got, []string{"千葉 次郎:due"}) {
+		t.Errorf("after the drill: FY2026 follow-up %v", got)
+	}
+	move(t, drill.ID, "2027-04-02")
+	if got, next := followUp(t, 2026), followUp(t, 2027); len(got) != 0 || !slices.Equal(next, []string{"千葉 次郎:due"}) {
+		t.Errorf("drill moved to 4月: follow-up FY2026 %v, FY2027 %v", got, next)
+	}
+	deleteSession(t, drill.ID)
+	if got := followUp(t, 2027); len(got) != 0 {
+		t.Errorf("drill deleted: follow-up FY2027 %v", got)
+	}
+
+	// Someone who joined on 2027-03-20 and took the new-hire course on 2027-04-05 completed
+	// nothing within the year they joined, yet met its new-hire course.
+	newcomer, err := tw.db.CreatePerson(ctx, tw.office, isms.PersonInput{EmployeeNo: "T010", Name: "新人 五郎",
+		NameKana: "シンジン ゴロウ", Employment: isms.EmploymentRegular, ValidFrom: at("2027-03-20"), UnitID: tw.tax.ID})
+	if err != nil {
+		t.Fatal(err)
+	}
+	intro := tw.session(t, "NEW_HIRE", "2027-04-05", false)
+	if _, err := tw.db.SaveRoster(ctx, tw.office, intro.ID, tw.tax.ID, []isms.RosterEntry{{PersonID: newcomer.ID, Completed: true}}); err != nil {
+		t.Fatal(err)
+	}
+	late := tw.office
+	late.Today = day("2027-04-10")
+	st, err := tw.db.FindTrainingStatus(ctx, late, 2026, tw.tax.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c, _ := st.Tally("NEW_HIRE"); c.Required != 1 || c.Completed != 1 || c.Overdue != 0 {
+		t.Errorf("FY2026 new-hire course: %+v, want the newcomer completed", c)
 	}
 }
