@@ -679,28 +679,40 @@ func (db *DB) SaveRoster(ctx context.Context, actor isms.Actor, sessionID, unitI
 		if err != nil {
 			return err
 		}
+		// One statement for the ticked and one for the unticked: the training summary's triggers
+		// then run once for the whole roster rather than once a person.
+		var ticked, unticked []int64
+		var scores []*int
+		var evidences []string
 		for _, e := range entries {
 			stored := roster[e.PersonID]
 			evidence := strings.TrimSpace(e.Evidence)
 			switch {
 			case e.Completed && stored != nil && stored.Completed && equalScore(stored.Score, e.Score) && stored.Evidence == evidence:
 			case e.Completed:
-				if _, err := tx.Exec(ctx, `
-					INSERT INTO attendances (session_id, person_id, completed, completed_on, score, evidence, recorded_by)
-					VALUES ($1, $2, true, $3, $4, $5, $6)
-					ON CONFLICT (session_id, person_id) DO UPDATE SET completed = true,
-						completed_on = coalesce(attendances.completed_on, EXCLUDED.completed_on), score = EXCLUDED.score,
-						evidence = EXCLUDED.evidence, recorded_by = EXCLUDED.recorded_by, updated_at = now(),
-						version = attendances.version + 1`,
-					sessionID, e.PersonID, s.HeldOn, e.Score, evidence, userRef(actor)); err != nil {
-					return err
-				}
+				ticked, scores, evidences = append(ticked, e.PersonID), append(scores, e.Score), append(evidences, evidence)
 				ra.recorded(e.PersonID)
 			case stored != nil:
-				if _, err := tx.Exec(ctx, removeAttendance, sessionID, e.PersonID); err != nil {
-					return err
-				}
+				unticked = append(unticked, e.PersonID)
 				ra.removed(e.PersonID)
+			}
+		}
+		if len(ticked) > 0 {
+			if _, err := tx.Exec(ctx, `
+				INSERT INTO attendances (session_id, person_id, completed, completed_on, score, evidence, recorded_by)
+				SELECT $1, x.person_id, true, $2, x.score, x.evidence, $3
+				FROM unnest($4::bigint[], $5::integer[], $6::text[]) AS x (person_id, score, evidence)
+				ON CONFLICT (session_id, person_id) DO UPDATE SET completed = true,
+					completed_on = coalesce(attendances.completed_on, EXCLUDED.completed_on), score = EXCLUDED.score,
+					evidence = EXCLUDED.evidence, recorded_by = EXCLUDED.recorded_by, updated_at = now(),
+					version = attendances.version + 1`,
+				sessionID, s.HeldOn, userRef(actor), ticked, scores, evidences); err != nil {
+				return err
+			}
+		}
+		if len(unticked) > 0 {
+			if _, err := tx.Exec(ctx, `DELETE FROM attendances WHERE session_id = $1 AND person_id = ANY($2)`, sessionID, unticked); err != nil {
+				return err
 			}
 		}
 		if ra.Recorded+ra.Removed == 0 {
