@@ -1510,4 +1510,21 @@ var en = map[string]string{
 	"training.section.title":        "Training status (this fiscal year)",
 	"training.section.none":         "Nobody in this unit is required to take training in this fiscal year.",
 	"training.section.link":         "Those not yet completed",
+
+	// rotation imports
+	"import.kind.rotation":                "Rotation list of a personnel rotation",
+	"import.to_register.rotation":         "Open the rotation",
+	"import.rotation":                     "Into: %s",
+	"import.error.rotation":               "The rotation to import into was not found: start the import from the rotation's page.",
+	"ledger.sheet.rotation":               "Rotation list",
+	"audit.action.rotation.import":        "Rotation list imported",
+	"rotation.import.title":               "Import the rotation list",
+	"rotation.import.lead":                "Importing personnel's rotation list (employee number, new unit and, where needed, a role and whether it starts or ends) adds each row to this sheet as a move and a role hand-over. Nothing is added while any row is wrong.",
+	"rotation.import.link":                "Import a rotation list",
+	"rotation.import.named":               "%s (effective %s)",
+	"rotation.import.role_action":         "Role starts or ends",
+	"rotation.import.problem.role":        "There is no such role: write the role's code or name.",
+	"rotation.import.problem.role_action": "Write 開始 (start) or 終了 (end).",
+	"rotation.import.not_held":            "This person does not hold this role the day before the rotation, so it cannot end.",
+	"rotation.import.applied":             "The rotation to import into has been applied: nothing can be added to it.",
 }

@@ -1512,4 +1512,21 @@ var ja = map[string]string{
 	"training.section.title":        "研修の受講状況 (今年度)",
 	"training.section.none":         "この課には、この年度に研修・訓練を受けるべき職員等はいません。",
 	"training.section.link":         "未受講者の一覧",
+
+	// rotation imports
+	"import.kind.rotation":                "人事異動の異動一覧",
+	"import.to_register.rotation":         "人事異動を開く",
+	"import.rotation":                     "取込み先: %s",
+	"import.error.rotation":               "取込み先の人事異動が見つかりません。人事異動の画面から取り込んでください。",
+	"ledger.sheet.rotation":               "異動一覧",
+	"audit.action.rotation.import":        "異動一覧の取込み",
+	"rotation.import.title":               "異動一覧の取込み",
+	"rotation.import.lead":                "人事担当課の異動一覧 (職員番号、異動後の所属、必要に応じて役割とその開始・終了) を取り込むと、各行が異動と役割の引継ぎの行としてこの異動表に追加されます。誤りのある行が1行でもあるうちは、何も追加されません。",
+	"rotation.import.link":                "異動一覧を取り込む",
+	"rotation.import.named":               "%s (異動日 %s)",
+	"rotation.import.role_action":         "役割の開始・終了",
+	"rotation.import.problem.role":        "この役割はありません。役割のコードか名称を書いてください。",
+	"rotation.import.problem.role_action": "「開始」か「終了」を書いてください。",
+	"rotation.import.not_held":            "この職員等は異動日の前日にこの役割に就いていないため、終了できません。",
+	"rotation.import.applied":             "取込み先の人事異動が適用されたため、取り込めません。",
 }

@@ -20,10 +20,12 @@ const (
 	ImportPeople  ImportKind = "people"  // 職員名簿
 	// 受講記録: the attendance of one training session (Import.SessionID), from an e-learning system
 	ImportAttendance ImportKind = "attendance"
+	// 異動一覧: the lines of one draft personnel rotation (Import.RotationID), from personnel's list
+	ImportRotation ImportKind = "rotation"
 )
 
 // ImportKinds lists the kinds in the order pages offer them.
-var ImportKinds = []ImportKind{ImportAssets, ImportSystems, ImportPeople, ImportAttendance}
+var ImportKinds = []ImportKind{ImportAssets, ImportSystems, ImportPeople, ImportAttendance, ImportRotation}
 
 // Valid reports whether k is one of the kinds.
 func (k ImportKind) Valid() bool { return slices.Contains(ImportKinds, k) }
@@ -59,6 +61,7 @@ type Import struct {
 	ID         int64
 	Kind       ImportKind
 	SessionID  int64 // attendance: the training session the rows go into; 0 for the registers
+	RotationID int64 // rotation: the draft rotation the rows become lines of; 0 for the others
 	Mode       ImportMode
 	FileName   string
 	Format     string // xlsx or csv

@@ -14,6 +14,7 @@ type Lookups struct {
 	People  map[string]int64  // Key(employee no) → person id
 	Types   map[string]string // Key(type code), Key(name_ja), Key(name_en) → type code
 	Levels  []isms.Level      // the active scheme's levels
+	Roles   map[string]string // Key(security role code), Key(name_ja), Key(name_en) → role code
 }
 
 // AssetRow is a row of an asset register file. Number is the asset number (資産番号) it gives,

@@ -13,16 +13,16 @@ import (
 // Imports of the registers from spreadsheets. An import belongs to the person who uploaded it:
 // another person's import is ENOTFOUND, whatever their role. The file stays in the row until the
 // import ends; what its rows become is checked and written by the register's own import method
-// (ImportAssets, ImportSystems, ImportPeople).
+// (ImportAssets, ImportSystems, ImportPeople, ImportAttendance, ImportRotationLines).
 
-const importColumns = `id, kind, coalesce(session_id, 0), mode, file_name, format, encoding, delimiter, sheet, size_bytes,
+const importColumns = `id, kind, coalesce(session_id, 0), coalesce(rotation_id, 0), mode, file_name, format, encoding, delimiter, sheet, size_bytes,
 	header_row, header_rows, names, mapping, samples, status, total_rows, done_rows, problems, preview,
 	imported, failure, created_by, created_at, updated_at, version`
 
 func scanImport(row pgx.Row) (isms.Import, error) {
 	var im isms.Import
 	var samples, problems, preview []byte
-	err := row.Scan(&im.ID, &im.Kind, &im.SessionID, &im.Mode, &im.FileName, &im.Format, &im.Encoding, &im.Delimiter, &im.Sheet,
+	err := row.Scan(&im.ID, &im.Kind, &im.SessionID, &im.RotationID, &im.Mode, &im.FileName, &im.Format, &im.Encoding, &im.Delimiter, &im.Sheet,
 		&im.SizeBytes, &im.HeaderRow, &im.HeaderRows, &im.Names, &im.Mapping, &samples, &im.Status, &im.TotalRows,
 		&im.DoneRows, &problems, &preview, &im.Imported, &im.Failure, &im.CreatedBy, &im.CreatedAt,
 		&im.UpdatedAt, &im.Version)
@@ -71,20 +71,33 @@ func (db *DB) CreateImport(ctx context.Context, actor isms.Actor, im isms.Import
 	if (im.Kind == isms.ImportAttendance) != (im.SessionID != 0) {
 		return isms.Import{}, wrap("create import", isms.FieldErrors{"session": "import.error.session"}.Err())
 	}
+	// A rotation list goes into a rotation, likewise.
+	if (im.Kind == isms.ImportRotation) != (im.RotationID != 0) {
+		return isms.Import{}, wrap("create import", isms.FieldErrors{"rotation": "import.error.rotation"}.Err())
+	}
 	samples := im.Samples
 	if samples == nil {
 		samples = [][]string{}
 	}
 	var out isms.Import
 	err := db.inTx(ctx, func(tx pgx.Tx) error {
+		// Lines are added to a draft only: an applied rotation takes no import.
+		if im.Kind == isms.ImportRotation {
+			if _, err := lockRotation(ctx, tx, im.RotationID, 0); err != nil {
+				return err
+			}
+		}
 		var err error
 		out, err = scanImport(tx.QueryRow(ctx, `
 			INSERT INTO imports (kind, mode, file_name, format, encoding, delimiter, sheet, content, size_bytes,
-				header_row, header_rows, names, mapping, samples, created_by, session_id)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, nullif($16, 0))
+				header_row, header_rows, names, mapping, samples, created_by, session_id, rotation_id)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, nullif($16, 0), nullif($17, 0))
 			RETURNING `+importColumns,
 			im.Kind, im.Mode, im.FileName, im.Format, im.Encoding, im.Delimiter, im.Sheet, content, int64(len(content)),
-			im.HeaderRow, im.HeaderRows, im.Names, im.Mapping, samples, actor.UserID, im.SessionID))
+			im.HeaderRow, im.HeaderRows, im.Names, im.Mapping, samples, actor.UserID, im.SessionID, im.RotationID))
+		if isForeignKeyViolation(err) && im.Kind == isms.ImportRotation {
+			return isms.FieldErrors{"rotation": "import.error.rotation"}.Err()
+		}
 		if isForeignKeyViolation(err) {
 			return isms.FieldErrors{"session": "import.error.session"}.Err()
 		}
@@ -98,14 +111,15 @@ func (db *DB) CreateImport(ctx context.Context, actor isms.Actor, im isms.Import
 
 // MayImport says whether the actor may import into a register of kind k: assets, anyone who
 // registers assets of some unit; systems, the editors of the system register; people, those who
-// manage the organisation; attendance, those who run training.
+// manage the organisation; attendance, those who run training; rotation (the lines of a personnel
+// rotation), those who manage the organisation.
 func MayImport(actor isms.Actor, k isms.ImportKind) bool {
 	switch k {
 	case isms.ImportAssets:
 		return editsAny(actor)
 	case isms.ImportSystems:
 		return isms.SystemEditor(actor)
-	case isms.ImportPeople:
+	case isms.ImportPeople, isms.ImportRotation:
 		return actor.Can(isms.PermManageOrganisation)
 	case isms.ImportAttendance:
 		return actor.Can(isms.PermManageTraining)

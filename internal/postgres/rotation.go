@@ -229,66 +229,82 @@ func (db *DB) AddRotationLine(ctx context.Context, actor isms.Actor, rotationID 
 	if err := requirePerm(actor, isms.PermManageOrganisation); err != nil {
 		return isms.RotationLine{}, err
 	}
-	in.Note = strings.TrimSpace(in.Note)
-	if in.Kind != isms.LineStartRole {
-		in.Acting = false
-	}
-	if err := in.Validate().Err(); err != nil {
+	in, err := prepareLine(in)
+	if err != nil {
 		return isms.RotationLine{}, err
 	}
 	var added isms.RotationLine
-	err := db.inTx(ctx, func(tx pgx.Tx) error {
+	err = db.inTx(ctx, func(tx pgx.Tx) error {
 		rot, err := lockRotation(ctx, tx, rotationID, 0)
 		if err != nil {
 			return err
 		}
-		switch in.Kind {
-		case isms.LineEndRole:
-			// The line names the assignment; the person is its holder.
-			var holder int64
-			err := tx.QueryRow(ctx, `SELECT person_id FROM role_assignments WHERE id = $1`, in.AssignmentID).Scan(&holder)
-			if errors.Is(err, pgx.ErrNoRows) || err == nil && in.PersonID != 0 && in.PersonID != holder {
-				return isms.FieldErrors{"assignment_id": "validation.choose"}.Err()
-			}
-			if err != nil {
-				return err
-			}
-			in.PersonID, in.UnitID, in.RoleCode = holder, 0, ""
-		case isms.LineMove:
-			in.RoleCode, in.AssignmentID = "", 0
-		case isms.LineStartRole:
-			in.AssignmentID = 0
-		}
-		var id int64
-		err = tx.QueryRow(ctx, `
-			INSERT INTO rotation_lines (rotation_id, kind, person_id, unit_id, role_code, assignment_id, acting, note)
-			VALUES ($1, $2, $3, nullif($4, 0), nullif($5, ''), nullif($6, 0), $7, $8) RETURNING id`,
-			rotationID, in.Kind, in.PersonID, in.UnitID, in.RoleCode, in.AssignmentID, in.Acting, in.Note).Scan(&id)
-		if isForeignKeyViolation(err) {
-			return isms.FieldErrors{lineField(err): "validation.choose"}.Err()
-		}
-		if err != nil {
+		if added, err = addRotationLine(ctx, tx, rot, in); err != nil {
 			return err
 		}
-		problems, err := checkRotationLines(ctx, tx, rotationID, rot.EffectiveDate)
-		if err != nil {
-			return err
-		}
-		if p, ok := problems[id]; ok {
-			return isms.FieldErrors{p.field: p.key}.Err()
-		}
-		lines, err := findRotationLines(ctx, tx, rotationID, rot.EffectiveDate)
-		if err != nil {
-			return err
-		}
-		i := slices.IndexFunc(lines, func(l isms.RotationLine) bool { return l.ID == id })
-		added = lines[i]
 		if err := touchRotation(ctx, tx, rotationID); err != nil {
 			return err
 		}
 		return appendAudit(ctx, tx, actor, "rotation.add_line", "rotation", idString(rotationID), nil, added)
 	})
 	return added, wrap("add rotation line", err)
+}
+
+// prepareLine tidies a line as typed (the note trimmed, acting only for a start_role) and checks
+// what it needs before the organisation is looked at.
+func prepareLine(in isms.RotationLine) (isms.RotationLine, error) {
+	in.Note = strings.TrimSpace(in.Note)
+	if in.Kind != isms.LineStartRole {
+		in.Acting = false
+	}
+	return in, in.Validate().Err()
+}
+
+// addRotationLine adds a prepared line to rot, a draft the caller has locked, by the rules of
+// AddRotationLine, and returns it numbered and named. The caller records the change (the version
+// and the audit trail): the line form one line at a time, an import once for all its lines.
+func addRotationLine(ctx context.Context, tx pgx.Tx, rot isms.Rotation, in isms.RotationLine) (isms.RotationLine, error) {
+	switch in.Kind {
+	case isms.LineEndRole:
+		// The line names the assignment; the person is its holder.
+		var holder int64
+		err := tx.QueryRow(ctx, `SELECT person_id FROM role_assignments WHERE id = $1`, in.AssignmentID).Scan(&holder)
+		if errors.Is(err, pgx.ErrNoRows) || err == nil && in.PersonID != 0 && in.PersonID != holder {
+			return isms.RotationLine{}, isms.FieldErrors{"assignment_id": "validation.choose"}.Err()
+		}
+		if err != nil {
+			return isms.RotationLine{}, err
+		}
+		in.PersonID, in.UnitID, in.RoleCode = holder, 0, ""
+	case isms.LineMove:
+		in.RoleCode, in.AssignmentID = "", 0
+	case isms.LineStartRole:
+		in.AssignmentID = 0
+	}
+	var id int64
+	err := tx.QueryRow(ctx, `
+		INSERT INTO rotation_lines (rotation_id, kind, person_id, unit_id, role_code, assignment_id, acting, note)
+		VALUES ($1, $2, $3, nullif($4, 0), nullif($5, ''), nullif($6, 0), $7, $8) RETURNING id`,
+		rot.ID, in.Kind, in.PersonID, in.UnitID, in.RoleCode, in.AssignmentID, in.Acting, in.Note).Scan(&id)
+	if isForeignKeyViolation(err) {
+		return isms.RotationLine{}, isms.FieldErrors{lineField(err): "validation.choose"}.Err()
+	}
+	if err != nil {
+		return isms.RotationLine{}, err
+	}
+	problems, err := checkRotationLines(ctx, tx, rot.ID, rot.EffectiveDate)
+	if err != nil {
+		return isms.RotationLine{}, err
+	}
+	if p, ok := problems[id]; ok {
+		return isms.RotationLine{}, isms.FieldErrors{p.field: p.key}.Err()
+	}
+	lines, err := findRotationLines(ctx, tx, rot.ID, rot.EffectiveDate)
+	if err != nil {
+		return isms.RotationLine{}, err
+	}
+	i := slices.IndexFunc(lines, func(l isms.RotationLine) bool { return l.ID == id })
+	return lines[i], nil
 }
 
 // lineField is the form field of the reference a foreign-key violation names.

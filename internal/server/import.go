@@ -41,11 +41,13 @@ const importPreview = 20
 
 // importKinds are the registers the actor may import into, in the order the form offers them. An
 // attendance list goes into a training session: it is offered alone, when the form was opened
-// from the session's page (session), and not otherwise.
-func importKinds(actor isms.Actor, session bool) []isms.ImportKind {
+// from the session's page (session), and not otherwise. A rotation list goes into a draft
+// rotation likewise, offered alone when the form was opened from the rotation's page (rotation).
+func importKinds(actor isms.Actor, session, rotation bool) []isms.ImportKind {
 	var out []isms.ImportKind
 	for _, k := range isms.ImportKinds {
-		if _, ok := registerImports[k]; ok && postgres.MayImport(actor, k) && (k == isms.ImportAttendance) == session {
+		if _, ok := registerImports[k]; ok && postgres.MayImport(actor, k) && (k == isms.ImportAttendance) == session &&
+			(k == isms.ImportRotation) == rotation {
 			out = append(out, k)
 		}
 	}
@@ -54,8 +56,8 @@ func importKinds(actor isms.Actor, session bool) []isms.ImportKind {
 
 func (h *handler) importNew(w http.ResponseWriter, r *http.Request) {
 	actor := isms.ActorFrom(r.Context())
-	session := formInt(r, "session")
-	kinds := importKinds(actor, session > 0)
+	session, rotation := formInt(r, "session"), formInt(r, "rotation")
+	kinds := importKinds(actor, session > 0, rotation > 0)
 	if len(kinds) == 0 {
 		h.fail(w, r, isms.Errorf(isms.EFORBIDDEN, "no register to import into"))
 		return
@@ -64,7 +66,7 @@ func (h *handler) importNew(w http.ResponseWriter, r *http.Request) {
 	if !slices.Contains(kinds, kind) {
 		kind = kinds[0]
 	}
-	h.renderImportNew(w, r, http.StatusOK, web.ImportNew{Kind: kind, SessionID: session})
+	h.renderImportNew(w, r, http.StatusOK, web.ImportNew{Kind: kind, SessionID: session, RotationID: rotation})
 }
 
 func (h *handler) renderImportNew(w http.ResponseWriter, r *http.Request, status int, n web.ImportNew) {
@@ -81,7 +83,13 @@ func (h *handler) renderImportNew(w http.ResponseWriter, r *http.Request, status
 			return
 		}
 	}
-	n.Kinds, n.MaxMB, n.Recent = importKinds(actor, n.SessionID > 0), h.importMax>>20, recent
+	if n.RotationID > 0 {
+		if n.Rotation, err = h.importRotation(ctx, actor, n.RotationID); err != nil {
+			h.fail(w, r, err)
+			return
+		}
+	}
+	n.Kinds, n.MaxMB, n.Recent = importKinds(actor, n.SessionID > 0, n.RotationID > 0), h.importMax>>20, recent
 	h.render(w, r, status, web.ImportNewPage(n))
 }
 
@@ -92,7 +100,8 @@ func (h *handler) importCreate(w http.ResponseWriter, r *http.Request) {
 	actor := isms.ActorFrom(ctx)
 	// The form's fields besides the file are small; the bound is the file's with room for them.
 	raiseBodyLimit(w, r, h.importMax+64<<10)
-	n := web.ImportNew{Kind: isms.ImportKind(r.FormValue("kind")), SessionID: formInt(r, "session")}
+	n := web.ImportNew{Kind: isms.ImportKind(r.FormValue("kind")), SessionID: formInt(r, "session"),
+		RotationID: formInt(r, "rotation")}
 	refuse := func(status int, key string, args ...any) {
 		n.Refusal, n.Args = key, args
 		h.renderImportNew(w, r, status, n)
@@ -138,6 +147,9 @@ func (h *handler) importCreate(w http.ResponseWriter, r *http.Request) {
 		Names: hdr.Names, Mapping: hdr.Mapping}
 	if n.Kind == isms.ImportAttendance {
 		im.SessionID = n.SessionID
+	}
+	if n.Kind == isms.ImportRotation {
+		im.RotationID = n.RotationID
 	}
 	if t.Format == ledger.CSV {
 		im.Delimiter = delimiterName(t.Delimiter)
@@ -475,4 +487,6 @@ var registerImports = map[isms.ImportKind]registerImport{
 	isms.ImportPeople:  {layout: ledger.PersonLayout, key: "employee_no", run: runPersonImport},
 	// Every row of an attendance list names its person: adding and updating are the same.
 	isms.ImportAttendance: {layout: ledger.AttendanceLayout, key: "employee_no", run: runAttendanceImport},
+	// A rotation list only adds lines to its rotation, whichever the mode.
+	isms.ImportRotation: {layout: ledger.RotationLayout, key: "employee_no", run: runRotationImport},
 }
