@@ -633,7 +633,10 @@ func (db *DB) FindAssets(ctx context.Context, actor isms.Actor, f isms.AssetFilt
 		}
 	}
 	if count {
-		cond, args := filter(true)
+		// Within a unit's scope a common word is counted fastest by testing LIKE on the unit's
+		// rows, which reach the cap early; the pairs of a common word would first mark most of the
+		// register (a staff search for 住民: 25 ms instead of 120 ms).
+		cond, args := filter(pagePairs || actor.AllUnits)
 		countSQL := fmt.Sprintf(`SELECT count(*) FROM (SELECT 1 FROM assets a WHERE %s LIMIT %d) m`, cond, isms.AssetCountCap+1)
 		if len(terms) == 0 {
 			err = db.pool.QueryRow(ctx, countSQL, args...).Scan(&total)
