@@ -62,9 +62,29 @@ func TestSeedFillsTheDemoTown(t *testing.T) {
 	if after.units != s.Units || after.people != s.People || after.assignments != s.Assignments {
 		t.Errorf("summary %+v, database %+v", s, after)
 	}
-	// Every row came through a store, with its audit-trail event.
-	if got, want := after.events-before.events, int64(s.Units+s.People+s.Assignments); got != want {
+	// Every row came through a store, with its audit-trail event (the training plan, the policy
+	// version, the session and each unit's roster one each).
+	if got, want := after.events-before.events, int64(s.Units+s.People+s.Assignments+2+s.Sessions+s.Rosters); got != want {
 		t.Errorf("%d audit events for %d rows", got, want)
+	}
+	// The all-staff course of June was held, and two in three of the staff attended it.
+	if s.Sessions != 1 || s.Rosters < 20 {
+		t.Errorf("%d sessions, %d rosters; want the June session with the rosters of the units", s.Sessions, s.Rosters)
+	}
+	status, err := db.FindTrainingStatus(ctx, office, isms.FiscalYearOf(day), 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var required, completed int
+	for _, u := range status.Units {
+		for _, c := range u.Courses {
+			if c.Code == "GEN_ANNUAL" {
+				required, completed = required+c.Required, completed+c.Completed
+			}
+		}
+	}
+	if required == 0 || completed*3 < required*6/10 || completed*3 > required*2+3*len(status.Units) {
+		t.Errorf("GEN_ANNUAL: %d of %d completed; want about two in three", completed, required)
 	}
 
 	// The nine scope units of the basic policy §4(1), in its order, with their 課.
