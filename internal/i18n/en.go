@@ -1527,4 +1527,7 @@ var en = map[string]string{
 	"rotation.import.problem.role_action": "Write 開始 (start) or 終了 (end).",
 	"rotation.import.not_held":            "This person does not hold this role the day before the rotation, so it cannot end.",
 	"rotation.import.applied":             "The rotation to import into has been applied: nothing can be added to it.",
+	// unfinished imports
+	"import.failure.expired":     "The file was deleted because the import was left unfinished for 7 days. Read the file again.",
+	"audit.action.import.expire": "Unfinished register files deleted",
 }

@@ -1529,4 +1529,7 @@ var ja = map[string]string{
 	"rotation.import.problem.role_action": "「開始」か「終了」を書いてください。",
 	"rotation.import.not_held":            "この職員等は異動日の前日にこの役割に就いていないため、終了できません。",
 	"rotation.import.applied":             "取込み先の人事異動が適用されたため、取り込めません。",
+	// unfinished imports
+	"import.failure.expired":     "アップロードから7日間進められなかったため、ファイルを削除しました。改めて読み込んでください。",
+	"audit.action.import.expire": "台帳ファイルの期限切れ削除",
 }

@@ -106,6 +106,10 @@ func (p *ImportProblem) NormalizeArgs() {
 	}
 }
 
+// ImportExpired is the Failure of an import whose file was dropped because it was left unfinished:
+// it cannot go on, and is uploaded again.
+const ImportExpired = "import.failure.expired"
+
 // ImportStale is how long a running import may go without progress before its page reports it
 // as interrupted (the process that ran it stopped): the check and the write report progress far
 // more often than this.

@@ -153,3 +153,36 @@ func TestAssetImportUpdatesByNumber(t *testing.T) {
 		t.Errorf("after the update: %+v", after)
 	}
 }
+
+// An upload left unfinished for a week loses its file (a ledger holds personal information): the
+// next upload, anyone's, drops it, marks the import failed with the reason, and the trail says so.
+func TestUnfinishedImportsLoseTheirFile(t *testing.T) {
+	tw := newAssetTown(t)
+	ctx := context.Background()
+	upload := func(actor isms.Actor) isms.Import {
+		im, err := tw.db.CreateImport(ctx, actor, isms.Import{Kind: isms.ImportAssets, Mode: isms.ImportAdd, FileName: "台帳.csv",
+			Format: "csv", Names: []string{"資産名"}, Mapping: []string{"name"}}, []byte("資産名\r\n住民票写し\r\n"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return im
+	}
+	old, recent := upload(tw.taxStaff), upload(tw.taxStaff)
+	tw.exec(t, `UPDATE imports SET updated_at = now() - interval '8 days' WHERE id = $1`, old.ID)
+	upload(tw.lifeStaff)
+
+	if _, err := tw.db.FindImportContent(ctx, tw.taxStaff, old.ID); isms.ErrorCode(err) != isms.ENOTFOUND {
+		t.Errorf("the week-old file is still kept: %v", err)
+	}
+	im, err := tw.db.FindImport(ctx, tw.taxStaff, old.ID)
+	if err != nil || im.Status != isms.ImportFailed || im.Failure != isms.ImportExpired {
+		t.Errorf("the week-old import: %s %q (%v)", im.Status, im.Failure, err)
+	}
+	if _, err := tw.db.FindImportContent(ctx, tw.taxStaff, recent.ID); err != nil {
+		t.Errorf("a recent upload lost its file: %v", err)
+	}
+	var n int
+	if err := tw.db.Pool().QueryRow(ctx, `SELECT count(*) FROM audit_events WHERE action = 'import.expire'`).Scan(&n); err != nil || n != 1 {
+		t.Errorf("%d import.expire events (%v), want 1", n, err)
+	}
+}

@@ -104,9 +104,34 @@ func (db *DB) CreateImport(ctx context.Context, actor isms.Actor, im isms.Import
 		if err != nil {
 			return err
 		}
+		if err := expireImports(ctx, tx, actor); err != nil {
+			return err
+		}
 		return appendAudit(ctx, tx, actor, "import.upload", "import", idString(out.ID), nil, auditOfImport(out))
 	})
 	return out, wrap("create import", err)
+}
+
+// importKept is how long an upload left half-way keeps its file: a ledger holds personal
+// information, and an import nobody finished should not keep a copy of it.
+const importKept = "7 days"
+
+// expireImports drops the files of imports left without progress for importKept (any person's:
+// each upload tidies up), marking them failed; the trail records which.
+func expireImports(ctx context.Context, tx pgx.Tx, actor isms.Actor) error {
+	rows, err := tx.Query(ctx, `
+		UPDATE imports SET content = NULL, status = 'failed', failure = $2, updated_at = now(), version = version + 1
+		WHERE content IS NOT NULL AND status IN ('uploaded', 'checked', 'failed')
+			AND updated_at < now() - $1::interval
+		RETURNING id`, importKept, isms.ImportExpired)
+	if err != nil {
+		return err
+	}
+	ids, err := pgx.CollectRows(rows, pgx.RowTo[int64])
+	if err != nil || len(ids) == 0 {
+		return err
+	}
+	return appendAudit(ctx, tx, actor, "import.expire", "import", "", nil, map[string]any{"ids": ids, "kept": importKept})
 }
 
 // MayImport says whether the actor may import into a register of kind k: assets, anyone who
