@@ -300,7 +300,11 @@ func (h *handler) sendSheet(w http.ResponseWriter, r *http.Request, s ledger.She
 			return
 		}
 		if len(problems) > 0 {
-			h.render(w, r, http.StatusUnprocessableEntity, web.ExportProblemsPage(problems))
+			list := make([]isms.ImportProblem, len(problems))
+			for i, p := range problems {
+				list[i] = importProblem(p)
+			}
+			h.render(w, r, http.StatusUnprocessableEntity, web.ExportProblemsPage(list))
 			return
 		}
 		contentType = "text/csv; charset=utf-8"

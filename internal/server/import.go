@@ -421,7 +421,7 @@ func (run *importRun) problems(l ledger.Layout, read []ledger.Problem, rows []in
 	seen := map[cell]bool{}
 	for _, p := range read {
 		seen[cell{p.Row, p.Field}] = true
-		out = append(out, isms.ImportProblem{Row: p.Row, Column: p.Column, Value: p.Value, Key: p.Key, Args: p.Args})
+		out = append(out, importProblem(p))
 	}
 	for _, b := range bad {
 		row := rows[b.index]
@@ -439,6 +439,11 @@ func (run *importRun) problems(l ledger.Layout, read []ledger.Problem, rows []in
 	}
 	slices.SortStableFunc(out, func(a, b isms.ImportProblem) int { return cmp.Compare(a.Row, b.Row) })
 	return out
+}
+
+// importProblem is a problem the ledger found, as an import (or an export) reports it.
+func importProblem(p ledger.Problem) isms.ImportProblem {
+	return isms.ImportProblem{Row: p.Row, Column: p.Column, Value: p.Value, Key: p.Key, Args: p.Args}
 }
 
 // cell is the text of a cell by spreadsheet row number (1-based) and column index.
