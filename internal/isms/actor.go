@@ -22,6 +22,9 @@ type Actor struct {
 	// ManagedUnitIDs are the units whose 情報セキュリティ管理者 or 責任者 the actor is: they approve
 	// requests and confirm the ledger there.
 	ManagedUnitIDs []int64
+	// HeldRoles are the security roles the person holds on the day, for any unit or the whole
+	// town: some duties go with the role rather than with a unit (the CSIRT judges incidents).
+	HeldRoles []SecurityRoleCode
 
 	MustChangePassword bool
 	MFAEnrolled        bool
@@ -72,6 +75,9 @@ func (a Actor) Edits(unit int64) bool {
 	}
 	return (a.Role == RoleStaff || a.System) && a.Sees(unit)
 }
+
+// Holds reports whether the actor holds the security role code on the day.
+func (a Actor) Holds(code SecurityRoleCode) bool { return slices.Contains(a.HeldRoles, code) }
 
 // Manages reports whether the actor is the 管理者 or 責任者 of unit.
 func (a Actor) Manages(unit int64) bool { return slices.Contains(a.ManagedUnitIDs, unit) }

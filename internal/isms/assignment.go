@@ -12,12 +12,15 @@ type SecurityRoleCode string
 
 // The roles the portal's rules refer to by code.
 const (
-	RoleCodeCISO       SecurityRoleCode = "CISO"        // 最高情報セキュリティ責任者
-	RoleCodeDeputyCISO SecurityRoleCode = "DEPUTY_CISO" // 統括情報セキュリティ責任者
-	RoleCodeISO        SecurityRoleCode = "ISO_DEPT"    // 情報セキュリティ責任者 (部局)
-	RoleCodeISM        SecurityRoleCode = "ISM_SECTION" // 情報セキュリティ管理者 (課)
-	RoleCodeCommittee  SecurityRoleCode = "COMMITTEE_MEMBER"
-	RoleCodeAuditor    SecurityRoleCode = "AUDITOR" // 情報セキュリティ監査人
+	RoleCodeCISO        SecurityRoleCode = "CISO"        // 最高情報セキュリティ責任者
+	RoleCodeDeputyCISO  SecurityRoleCode = "DEPUTY_CISO" // 統括情報セキュリティ責任者
+	RoleCodeISO         SecurityRoleCode = "ISO_DEPT"    // 情報セキュリティ責任者 (部局)
+	RoleCodeISM         SecurityRoleCode = "ISM_SECTION" // 情報セキュリティ管理者 (課)
+	RoleCodeCommittee   SecurityRoleCode = "COMMITTEE_MEMBER"
+	RoleCodeAuditor     SecurityRoleCode = "AUDITOR"      // 情報セキュリティ監査人
+	RoleCodeCSIRTLead   SecurityRoleCode = "CSIRT_LEAD"   // CSIRT責任者
+	RoleCodeCSIRTMember SecurityRoleCode = "CSIRT_MEMBER" // CSIRT要員
+	RoleCodeSPOC        SecurityRoleCode = "SPOC"         // 情報セキュリティに関する統一的な窓口
 )
 
 // RoleGrant is what holding a role lets a person see.

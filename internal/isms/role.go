@@ -40,6 +40,7 @@ const (
 	PermEditAllRegisters                           // register and edit records of every unit
 	PermGrantExceptions                            // permit a 例外措置 (the CISO)
 	PermManageTraining                             // the course catalogue, training plans, sessions and attendance, policy versions
+	PermHandleIncidents                            // judge and handle incidents, keep the PPC rules (with the CSIRT's holders)
 )
 
 var permissions = map[Permission][]Role{
@@ -58,4 +59,7 @@ var permissions = map[Permission][]Role{
 	PermGrantExceptions:  {RoleCISO},
 	// Training is run for the CISO by the security office (domain.md §5.1).
 	PermManageTraining: {RoleSecurityOffice},
+	// The security office is the CSIRT's home in a town (domain.md §2.1); the CSIRT's members
+	// handle incidents by their role (IncidentHandler).
+	PermHandleIncidents: {RoleSecurityOffice},
 }

@@ -173,6 +173,7 @@ func (db *DB) FindActor(ctx context.Context, userID int64, epoch int, today time
 	var dbEpoch int
 	var allUnits bool
 	var seen, managed []int64
+	var held []string
 	// One statement: the account and its scope come back together, as every request asks for them.
 	// managed are the units under the actor's 管理者 and 責任者 roles, for whom they approve.
 	err := db.pool.QueryRow(ctx, `
@@ -203,10 +204,12 @@ func (db *DB) FindActor(ctx context.Context, userID int64, epoch int, today time
 		managed(id) AS (
 			SELECT id FROM below
 			UNION SELECT u.id FROM units u JOIN managed m ON u.successor_id = m.id)
-		SELECT me.*, ARRAY(SELECT id FROM seen WHERE id IS NOT NULL ORDER BY id), ARRAY(SELECT id FROM managed ORDER BY id)
+		SELECT me.*, ARRAY(SELECT id FROM seen WHERE id IS NOT NULL ORDER BY id), ARRAY(SELECT id FROM managed ORDER BY id),
+			ARRAY(SELECT DISTINCT ra.role_code FROM role_assignments ra JOIN people p ON p.id = ra.person_id
+				WHERE p.user_id = $1 AND `+activeOn("ra", "$2")+` AND `+activeOn("p", "$2")+` ORDER BY 1)
 		FROM me`, userID, today).Scan(
 		&a.UserID, &a.Label, &a.Name, &a.Role, &a.UnitID, &a.MustChangePassword,
-		&a.MFAEnrolled, &a.Lang, &a.DateStyle, &status, &dbEpoch, &allUnits, &seen, &managed)
+		&a.MFAEnrolled, &a.Lang, &a.DateStyle, &status, &dbEpoch, &allUnits, &seen, &managed, &held)
 	if errors.Is(err, pgx.ErrNoRows) || (err == nil && (status != isms.UserActive || dbEpoch != epoch)) {
 		return isms.Actor{}, isms.Errorf(isms.ENOTFOUND, "session no longer valid")
 	}
@@ -220,6 +223,9 @@ func (db *DB) FindActor(ctx context.Context, userID int64, epoch int, today time
 	}
 	if len(managed) > 0 {
 		a.ManagedUnitIDs = managed
+	}
+	for _, code := range held {
+		a.HeldRoles = append(a.HeldRoles, isms.SecurityRoleCode(code))
 	}
 	return a, nil
 }

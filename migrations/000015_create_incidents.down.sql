@@ -1,0 +1,11 @@
+DROP TABLE notifications;
+DROP TABLE incident_reports;
+DROP TABLE incident_actions;
+DROP TABLE incident_events;
+DROP TABLE incident_systems;
+DROP TABLE incident_assets;
+DROP TABLE incident_units;
+DROP TABLE incidents;
+DROP TABLE incident_numbers;
+DROP TABLE incident_rules;
+DROP TABLE incident_categories;
