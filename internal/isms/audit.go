@@ -43,11 +43,14 @@ var AuditActions = []string{
 	// the classification standard (分類基準) and the scheme switch, with the assets it maps
 	"level.update", "level.set_restrictions", "restriction.update", "scheme.switch",
 	"asset.remap", "asset.confirm_reclassification",
+	// the incident log: intake, triage, workflow, timeline, actions, outside reports; the PPC rules
+	"incident.create", "incident.triage", "incident.move", "incident.assign", "incident.event",
+	"incident.action", "incident.action_done", "incident.report", "incident.report_update", "incident.rules",
 }
 
 // AuditEntityTypes lists the kinds of record the trail names, for the viewer's filter; each has
 // a label in the message catalogue ("audit.entity.<type>").
-var AuditEntityTypes = []string{"user", "unit", "setting", "schema", "asset_request", "system", "asset", "scheme", "level", "restriction"}
+var AuditEntityTypes = []string{"user", "unit", "setting", "schema", "asset_request", "system", "asset", "scheme", "level", "restriction", "incident", "incident_rules"}
 
 // AuditFilter selects events of the audit trail. Empty fields and zero times select everything.
 type AuditFilter struct {
