@@ -28,5 +28,10 @@ func (h *handler) homeShow(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	v.PolicyDue = err == nil && ack.Due()
+	// The notifications panel: the incidents escalated to the reader, for those ever notified.
+	if v.Notifications, err = h.homeNotifications(ctx); err != nil {
+		h.fail(w, r, err)
+		return
+	}
 	h.render(w, r, http.StatusOK, web.HomePage(v))
 }

@@ -41,7 +41,7 @@ func (h *handler) routes() http.Handler {
 		r.Post("/logout", h.logout)
 
 		r.Group(func(r chi.Router) {
-			r.Use(h.requireSignIn, h.countPending)
+			r.Use(h.requireSignIn, h.countPending, h.countNotifications, h.countIncidentQueue)
 			r.Get("/", h.homeShow)
 			r.Get("/profile", h.profileShow)
 			r.Post("/profile/preferences", h.preferencesUpdate)
@@ -211,6 +211,38 @@ func (h *handler) routes() http.Handler {
 			r.Get("/training/me", h.trainingMe)
 			r.Get("/training/report", h.trainingReport)
 			r.Get("/training/units/{id}", h.trainingUnit)
+
+			// Incidents (情報セキュリティインシデント): any signed-in person reports one and reads the
+			// incidents they may know of (404 for the others, in the store); the handlers (the
+			// security office, CSIRT, the 窓口) triage, move, assign and record actions and reports
+			// (403 for the others who see the incident); everyone but auditors adds to the timeline.
+			r.Get("/incidents", h.incidentList)
+			r.Get("/incidents/new", h.incidentNew)
+			r.Post("/incidents", h.incidentCreate)
+			r.Get("/incidents/{id}", h.incidentShow)
+			r.Post("/incidents/{id}/events", h.incidentEventCreate)
+			r.Get("/incidents/{id}/triage", h.incidentTriageShow)
+			r.Post("/incidents/{id}/triage", h.incidentTriage)
+			r.Post("/incidents/{id}/move", h.incidentMove)
+			r.Post("/incidents/{id}/assignee", h.incidentAssign)
+			r.Post("/incidents/{id}/actions", h.incidentActionCreate)
+			r.Post("/incidents/{id}/actions/{action}/done", h.incidentActionDone)
+			r.Post("/incidents/{id}/reports", h.incidentReportCreate)
+			r.Post("/incidents/{id}/reports/{report}", h.incidentReportUpdate)
+			// Their statistics for those who see every incident (403 for others),
+			// the printable PPC report of an incident (404 outside the reader's incidents, 403 for
+			// those who see it but do not report it), and the PPC rules of the security office.
+			r.Get("/incidents/stats", h.incidentStats)
+			r.Get("/incidents/{id}/ppc", h.incidentPPC)
+			r.With(h.requirePermission(isms.PermHandleIncidents)).Group(func(r chi.Router) {
+				r.Get("/incidents/rules", h.incidentRulesShow)
+				r.Post("/incidents/rules", h.incidentRulesUpdate)
+			})
+
+			// Notifications: each person's own.
+			r.Get("/notifications", h.notificationList)
+			r.Post("/notifications/read", h.notificationReadAll)
+			r.Post("/notifications/{id}/read", h.notificationRead)
 
 			r.With(h.requirePermission(isms.PermViewAuditTrail)).Get("/audit", h.auditList)
 
