@@ -207,9 +207,10 @@ func TestBulkLoadsARealisticRegister(t *testing.T) {
 			t.Errorf("%d %s events (%v), want none", len(events), entity, err)
 		}
 	}
-	// The demo town's training (its plan, policy version, session and unit rosters) has its own events.
+	// The demo town's training (its plan, the basic policy in the library and the version staff
+	// confirm, the session and unit rosters) has its own events.
 	var training int64
-	for _, entity := range []string{"training_plan", "policy_version", "training_session"} {
+	for _, entity := range []string{"training_plan", "policy_document", "policy_version", "training_session"} {
 		events, _, err := db.FindAuditEvents(ctx, office, isms.AuditFilter{EntityType: entity, Limit: 500})
 		if err != nil {
 			t.Fatal(err)

@@ -120,6 +120,41 @@ func Seed(ctx context.Context, db *postgres.DB, today time.Time) (Summary, error
 	return s, nil
 }
 
+// seedBasicPolicy puts the basic policy in the library and publishes its first version, approved
+// by the committee at its March meeting and in force from the fiscal year's first day: the
+// version every member of staff is asked to confirm.
+func seedBasicPolicy(ctx context.Context, db *postgres.DB, actor isms.Actor, fyStart time.Time) error {
+	doc, err := db.CreatePolicyDocument(ctx, actor, isms.PolicyDocumentInput{Kind: "basic_policy",
+		Title: "みどり町情報セキュリティ基本方針", Visibility: isms.VisibilityPublic, ReviewMonths: 12,
+		MustAcknowledge: true})
+	if err != nil {
+		return fmt.Errorf("demo: basic policy: %w", err)
+	}
+	draft, err := db.CreateDraft(ctx, actor, doc.ID, isms.DocumentVersionInput{Label: "施行版",
+		ChangeSummary: "情報セキュリティ基本方針 (全職員等が遵守)",
+		Body: "# 1. 目的\n本基本方針は、本町が保有する情報資産の機密性、完全性及び可用性を維持するため、" +
+			"本町が実施する情報セキュリティ対策について基本的な事項を定めることを目的とする。\n\n" +
+			"# 2. 定義\n## (1) ネットワーク\nコンピュータ等を相互に接続するための通信網及びその構成機器をいう。\n\n" +
+			"# 3. 職員等の遵守義務\n職員等は、情報セキュリティの重要性について共通の認識を持ち、業務の遂行に当たって" +
+			"情報セキュリティポリシー及び情報セキュリティ実施手順を遵守しなければならない。"})
+	if err != nil {
+		return fmt.Errorf("demo: basic policy draft: %w", err)
+	}
+	if draft, err = db.SubmitVersion(ctx, actor, doc.ID, draft.ID, draft.Version); err != nil {
+		return fmt.Errorf("demo: basic policy submission: %w", err)
+	}
+	meeting := fyStart.AddDate(0, 0, -14)
+	if draft, err = db.ApproveVersion(ctx, actor, doc.ID, draft.ID, isms.PolicyApproval{ByCommittee: true,
+		MeetingOn: &meeting, Version: draft.Version}); err != nil {
+		return fmt.Errorf("demo: basic policy approval: %w", err)
+	}
+	if _, err := db.PublishVersion(ctx, actor, doc.ID, draft.ID, isms.PolicyPublication{EffectiveOn: &fyStart,
+		Version: draft.Version}); err != nil {
+		return fmt.Errorf("demo: basic policy publication: %w", err)
+	}
+	return nil
+}
+
 // seedTraining gives the year a training plan and the basic policy a version to confirm, and,
 // when its day has come, holds the all-staff course in June with two in three of each unit's
 // people attending, so that the training pages have figures to show: the last third are the
@@ -133,9 +168,8 @@ func seedTraining(ctx context.Context, db *postgres.DB, actor isms.Actor, fy int
 	}}); err != nil {
 		return 0, 0, fmt.Errorf("demo: training plan: %w", err)
 	}
-	if _, err := db.CreatePolicyVersion(ctx, actor, isms.PolicyVersionInput{Title: "みどり町情報セキュリティ基本方針",
-		VersionLabel: "施行版", EffectiveOn: &fyStart, Summary: "情報セキュリティ基本方針 (全職員等が遵守)"}); err != nil {
-		return 0, 0, fmt.Errorf("demo: policy version: %w", err)
+	if err := seedBasicPolicy(ctx, db, actor, fyStart); err != nil {
+		return 0, 0, err
 	}
 	held := fyStart.AddDate(0, 2, 9) // 10 June
 	if held.After(day) {

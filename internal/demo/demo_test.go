@@ -62,9 +62,10 @@ func TestSeedFillsTheDemoTown(t *testing.T) {
 	if after.units != s.Units || after.people != s.People || after.assignments != s.Assignments {
 		t.Errorf("summary %+v, database %+v", s, after)
 	}
-	// Every row came through a store, with its audit-trail event (the training plan, the policy
-	// version, the session and each unit's roster one each).
-	if got, want := after.events-before.events, int64(s.Units+s.People+s.Assignments+2+s.Sessions+s.Rosters); got != want {
+	// Every row came through a store, with its audit-trail event (the training plan, the session
+	// and each unit's roster one each; the basic policy six: the document, its draft, submission,
+	// approval and publication, and the version staff confirm).
+	if got, want := after.events-before.events, int64(s.Units+s.People+s.Assignments+1+6+s.Sessions+s.Rosters); got != want {
 		t.Errorf("%d audit events for %d rows", got, want)
 	}
 	// The all-staff course of June was held, and two in three of the staff attended it.

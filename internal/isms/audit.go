@@ -46,11 +46,30 @@ var AuditActions = []string{
 	// the incident log: intake, triage, workflow, timeline, actions, outside reports; the PPC rules
 	"incident.create", "incident.triage", "incident.move", "incident.assign", "incident.event",
 	"incident.action", "incident.action_done", "incident.report", "incident.report_update", "incident.rules",
+	// the policy library and its reviews
+	"policy_document.create", "policy_document.update", "policy_document.draft", "policy_document.edit_draft",
+	"policy_document.delete_draft", "policy_document.submit", "policy_document.return", "policy_document.approve",
+	"policy_document.publish", "policy_document.attach", "policy_document.detach",
+	"policy_document.schedule_review", "policy_document.review_outcome", "policy_version.create", "policy.acknowledge",
+	// self-inspections
+	"inspection.checklist_create", "inspection.checklist_update", "inspection.checklist_status", "inspection.checklist_version",
+	"inspection.item_save", "inspection.item_delete", "inspection.campaign_create", "inspection.campaign_update",
+	"inspection.campaign_open", "inspection.campaign_close", "inspection.campaign_report",
+	"inspection.answer", "inspection.submit", "inspection.reopen", "inspection.measure_done",
+	// audits
+	"security_audit_plan.save", "security_audit_plan.approve", "security_audit.create", "security_audit.update",
+	"security_audit.note", "audit_finding.create", "corrective_action.create", "corrective_action.done",
+	"corrective_action.verify", "corrective_action.reopen", "audit_check.request", "audit_check.answer",
+	// the committee
+	"committee_meeting.create", "committee_meeting.update", "committee_meeting.agenda_add",
+	"committee_meeting.agenda_remove", "committee_meeting.decide",
+	"improvement_plan.item_add", "improvement_plan.item_update", "improvement_plan.item_remove",
+	"improvement_plan.progress", "improvement_plan.approve", "improvement_plan.withdraw",
 }
 
 // AuditEntityTypes lists the kinds of record the trail names, for the viewer's filter; each has
 // a label in the message catalogue ("audit.entity.<type>").
-var AuditEntityTypes = []string{"user", "unit", "setting", "schema", "asset_request", "system", "asset", "scheme", "level", "restriction", "incident", "incident_rules"}
+var AuditEntityTypes = []string{"user", "unit", "setting", "schema", "asset_request", "system", "asset", "scheme", "level", "restriction", "incident", "incident_rules", "policy_document", "policy_version", "inspection_checklist", "inspection_campaign", "inspection_sheet", "security_audit_plan", "security_audit", "audit_finding", "committee_meeting", "improvement_plan"}
 
 // AuditFilter selects events of the audit trail. Empty fields and zero times select everything.
 type AuditFilter struct {

@@ -1,46 +1,11 @@
 package isms
 
-import (
-	"strings"
-	"time"
-	"unicode/utf8"
-)
+import "time"
 
 // The staff's confirmation of the basic policy (情報セキュリティ基本方針の誓約・確認): each person
 // in service confirms that they have read the version in force and will follow it. Confirmations
-// belong to a version, so a new version asks everyone again.
-
-// PolicyVersionInput is the form of a new version of the basic policy.
-type PolicyVersionInput struct {
-	Title        string
-	VersionLabel string // e.g. 令和8年4月1日改定
-	EffectiveOn  *time.Time
-	Summary      string // what changed, for the reader
-	DocumentURL  string // the policy itself, on the town's site or file server
-}
-
-// Normalize trims what people paste with stray spaces.
-func (in *PolicyVersionInput) Normalize() {
-	for _, s := range []*string{&in.Title, &in.VersionLabel, &in.Summary, &in.DocumentURL} {
-		*s = strings.TrimSpace(*s)
-	}
-}
-
-// Validate checks the form; the keys name catalogue messages.
-func (in PolicyVersionInput) Validate() FieldErrors {
-	fe := FieldErrors{}
-	fe.Check(in.Title != "", "title", "validation.required")
-	fe.Check(utf8.RuneCountInString(in.Title) <= 100, "title", "validation.too_long")
-	fe.Check(in.VersionLabel != "", "version_label", "validation.required")
-	fe.Check(utf8.RuneCountInString(in.VersionLabel) <= 100, "version_label", "validation.too_long")
-	fe.Check(in.EffectiveOn != nil, "effective_on", "validation.required")
-	fe.Check(utf8.RuneCountInString(in.Summary) <= 4000, "summary", "policy.error.summary_long")
-	// The link is shown to every reader: only web addresses, never javascript: and the like.
-	fe.Check(in.DocumentURL == "" || strings.HasPrefix(in.DocumentURL, "https://") || strings.HasPrefix(in.DocumentURL, "http://"),
-		"document_url", "policy.error.url")
-	fe.Check(utf8.RuneCountInString(in.DocumentURL) <= 500, "document_url", "policy.error.url")
-	return fe
-}
+// belong to a version, so a new version asks everyone again. The versions are the published
+// versions of the library's documents that staff must acknowledge (policy_document.go).
 
 // PolicyAcknowledgement is where the signed-in person stands with the version in force.
 type PolicyAcknowledgement struct {

@@ -41,6 +41,10 @@ const (
 	PermGrantExceptions                            // permit a 例外措置 (the CISO)
 	PermManageTraining                             // the course catalogue, training plans, sessions and attendance, policy versions
 	PermHandleIncidents                            // judge and handle incidents, keep the PPC rules (with the CSIRT's holders)
+	PermManagePolicies                             // the policy library: documents, drafts, publication, review schedules
+	PermManageInspections                          // self-inspection checklists and campaigns, and their results
+	PermManageAudits                               // the audit plan, audits and their auditors (with the 監査統括責任者 by role)
+	PermManageCommittee                            // the committee's meetings, agenda and decisions
 )
 
 var permissions = map[Permission][]Role{
@@ -62,4 +66,10 @@ var permissions = map[Permission][]Role{
 	// The security office is the CSIRT's home in a town (domain.md §2.1); the CSIRT's members
 	// handle incidents by their role (IncidentHandler).
 	PermHandleIncidents: {RoleSecurityOffice},
+	// The PDCA of the ISMS (basic policy §7–§9) is run for the CISO and the committee by the
+	// security office; the 監査統括責任者 plans audits by the role held (isms.AuditManager).
+	PermManagePolicies:    {RoleSecurityOffice},
+	PermManageInspections: {RoleSecurityOffice},
+	PermManageAudits:      {RoleSecurityOffice},
+	PermManageCommittee:   {RoleSecurityOffice},
 }

@@ -10,9 +10,10 @@ import (
 	"github.com/jichitai-isms/isms/internal/isms"
 )
 
-// The basic policy's versions and the staff's confirmations of them (誓約・確認). The security
-// office registers versions; every person in service confirms the one in force; the office, the
-// CISO and auditors follow the confirmations of every unit, 管理者 and 責任者 those of their units.
+// The versions of the policy staff confirm and their confirmations (誓約・確認). A version comes
+// from the policy library: publishing a version of a document staff must acknowledge adds it
+// (PublishVersion). Every person in service confirms the one in force; the office, the CISO and
+// auditors follow the confirmations of every unit, 管理者 and 責任者 those of their units.
 
 const policyVersionColumns = `v.id, v.title, v.version_label, v.effective_on, v.summary, v.document_url, v.created_at`
 
@@ -26,35 +27,6 @@ func scanPolicyVersion(row pgx.Row) (isms.PolicyVersion, error) {
 // effect by then, the later registered of two taking effect on the same day.
 const currentVersionSQL = `SELECT ` + policyVersionColumns + ` FROM policy_versions v
 	WHERE v.effective_on <= $1::date ORDER BY v.effective_on DESC, v.id DESC LIMIT 1`
-
-// CreatePolicyVersion registers a version of the basic policy. From its effective day on it is
-// the one everyone confirms, whatever they confirmed before.
-func (db *DB) CreatePolicyVersion(ctx context.Context, actor isms.Actor, in isms.PolicyVersionInput) (isms.PolicyVersion, error) {
-	if err := requirePerm(actor, isms.PermManageTraining); err != nil {
-		return isms.PolicyVersion{}, err
-	}
-	in.Normalize()
-	if err := in.Validate().Err(); err != nil {
-		return isms.PolicyVersion{}, err
-	}
-	var v isms.PolicyVersion
-	err := db.inTx(ctx, func(tx pgx.Tx) error {
-		var createdBy *int64
-		if actor.UserID != 0 {
-			createdBy = &actor.UserID
-		}
-		var err error
-		v, err = scanPolicyVersion(tx.QueryRow(ctx, `
-			INSERT INTO policy_versions AS v (title, version_label, effective_on, summary, document_url, created_by)
-			VALUES ($1, $2, $3, $4, $5, $6) RETURNING `+policyVersionColumns,
-			in.Title, in.VersionLabel, in.EffectiveOn, in.Summary, in.DocumentURL, createdBy))
-		if err != nil {
-			return err
-		}
-		return appendAudit(ctx, tx, actor, "policy_version.create", "policy_version", idString(v.ID), nil, v)
-	})
-	return v, wrap("create policy version", err)
-}
 
 // FindPolicyVersions returns every version, the latest to take effect first.
 func (db *DB) FindPolicyVersions(ctx context.Context) ([]isms.PolicyVersion, error) {

@@ -33,5 +33,10 @@ func (h *handler) homeShow(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, err)
 		return
 	}
+	// The tasks panel: what is due for the reader in every part of the portal.
+	if v.Tasks, err = h.homeTasksPanel(ctx); err != nil {
+		h.fail(w, r, err)
+		return
+	}
 	h.render(w, r, http.StatusOK, web.HomePage(v))
 }

@@ -8,9 +8,9 @@ import (
 )
 
 // The basic policy (情報セキュリティ基本方針) and its confirmation (誓約・確認): every signed-in
-// person reads the version in force and confirms it; the security office registers versions; the
-// status per unit is for those who read every unit and for 管理者 of their units (the store
-// refuses others, 403).
+// person reads the version in force and confirms it; the versions are those the security office
+// publishes in the policy library (policy_document.go); the status per unit is for those who read
+// every unit and for 管理者 of their units (the store refuses others, 403).
 
 // renderPolicy shows the policy page with the version in force today and where the reader stands
 // with it; a refused confirmation shows it again with its errors, or with stale when the version
@@ -61,42 +61,6 @@ func (h *handler) policyAcknowledge(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	h.done(w, r, "policy.acknowledged_flash", "/policy")
-}
-
-func (h *handler) policyVersionNew(w http.ResponseWriter, r *http.Request) {
-	h.render(w, r, http.StatusOK, web.PolicyVersionFormPage(web.PolicyVersionForm{}))
-}
-
-// policyVersionCreate registers a new version of the basic policy; a refused form comes back with
-// what was typed (422).
-func (h *handler) policyVersionCreate(w http.ResponseWriter, r *http.Request) {
-	if !h.parseForm(w, r) {
-		return
-	}
-	ctx := r.Context()
-	fe := isms.FieldErrors{}
-	f := web.PolicyVersionForm{Input: isms.PolicyVersionInput{
-		Title:        r.PostFormValue("title"),
-		VersionLabel: r.PostFormValue("version_label"),
-		Summary:      r.PostFormValue("summary"),
-		DocumentURL:  r.PostFormValue("document_url"),
-	}}
-	f.Input.EffectiveOn, f.EffectiveOn = postedDay(r, "effective_on", fe)
-	show := func(errs isms.FieldErrors) {
-		f.Errors = errs
-		h.render(w, r, http.StatusUnprocessableEntity, web.PolicyVersionFormPage(f))
-	}
-	if len(fe) > 0 {
-		in := f.Input
-		in.Normalize()
-		show(mergeErrors(fe, in.Validate()))
-		return
-	}
-	_, err := h.db.CreatePolicyVersion(ctx, isms.ActorFrom(ctx), f.Input)
-	if h.invalid(w, r, err, show) {
-		return
-	}
-	h.done(w, r, "policy.version_created", "/policy")
 }
 
 // policyStatus is the confirmation status of the version asked for (?version=), by default the

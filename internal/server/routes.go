@@ -171,15 +171,12 @@ func (h *handler) routes() http.Handler {
 			r.With(h.requirePermission(isms.PermGrantExceptions)).Post("/systems/{id}/exceptions", h.systemExceptionCreate)
 
 			// The basic policy (情報セキュリティ基本方針): everyone signed in reads the version in force
-			// and confirms it; the security office registers versions. The status per unit is scoped
-			// by the store: every unit for those who read all, a 管理者's own units, 403 for others.
+			// and confirms it; its versions come from the policy library's publications. The status per
+			// unit is scoped by the store: every unit for those who read all, a 管理者's own units, 403
+			// for others.
 			r.Get("/policy", h.policyShow)
 			r.Post("/policy/acknowledge", h.policyAcknowledge)
 			r.Get("/policy/status", h.policyStatus)
-			r.With(h.requirePermission(isms.PermManageTraining)).Group(func(r chi.Router) {
-				r.Get("/policy/versions/new", h.policyVersionNew)
-				r.Post("/policy/versions", h.policyVersionCreate)
-			})
 
 			// Training (研修・訓練): the course catalogue and the plan of each fiscal year are read by
 			// everyone signed in; the security office keeps them, records the sessions held and
@@ -243,6 +240,121 @@ func (h *handler) routes() http.Handler {
 			r.Get("/notifications", h.notificationList)
 			r.Post("/notifications/read", h.notificationReadAll)
 			r.Post("/notifications/{id}/read", h.notificationRead)
+
+			// The policy library (ポリシー文書) and its reviews: every signed-in person reads the
+			// documents the store lets them (a restricted one is 404 for others); the security office
+			// keeps documents and schedules reviews; the store decides who writes drafts (the office,
+			// a document's reviewers), approves (the CISO, the committee; never an author) and
+			// publishes (the office), 403 for others.
+			r.Get("/policies", h.libraryList)
+			r.With(h.requirePermission(isms.PermManagePolicies)).Group(func(r chi.Router) {
+				r.Get("/policies/new", h.libraryNew)
+				r.Post("/policies", h.libraryCreate)
+				r.Get("/policies/{id}/edit", h.libraryEdit)
+				r.Post("/policies/{id}", h.libraryUpdate)
+				r.Get("/policies/{id}/reviews/new", h.reviewNew)
+				r.Post("/policies/{id}/reviews", h.reviewCreate)
+			})
+			r.Get("/policies/{id}", h.libraryShow)
+			r.Get("/policies/{id}/diff", h.libraryDiff)
+			r.Get("/policies/{id}/versions/new", h.draftNew)
+			r.Post("/policies/{id}/versions", h.draftCreate)
+			r.Get("/policies/{id}/versions/{v}", h.versionShow)
+			r.Get("/policies/{id}/versions/{v}/edit", h.draftEdit)
+			r.Post("/policies/{id}/versions/{v}", h.draftUpdate)
+			r.Post("/policies/{id}/versions/{v}/delete", h.draftDelete)
+			r.Post("/policies/{id}/versions/{v}/submit", h.versionSubmit)
+			r.Post("/policies/{id}/versions/{v}/return", h.versionReturn)
+			r.Post("/policies/{id}/versions/{v}/approve", h.versionApprove)
+			r.Post("/policies/{id}/versions/{v}/publish", h.versionPublish)
+			r.Get("/policies/{id}/versions/{v}/attachment", h.attachmentDownload)
+			r.Post("/policies/{id}/versions/{v}/attachment", h.attachmentUpload)
+			r.Post("/policies/{id}/versions/{v}/attachment/delete", h.attachmentDelete)
+			r.Get("/policies/{id}/reviews/{r}", h.reviewShow)
+			r.Post("/policies/{id}/reviews/{r}/outcome", h.reviewDecide)
+
+			// The information security committee (情報セキュリティ委員会): its meetings, agenda and
+			// decisions, and the yearly improvement plan, read by the security office, the CISO,
+			// auditors and the members (403 for others) and kept by the security office. A measure of
+			// the plan is read by those who see its unit, and its 管理者 record progress (the store
+			// decides).
+			r.With(h.requireCommitteeReader).Group(func(r chi.Router) {
+				r.Get("/committee", h.committeeShow)
+				r.Get("/committee/meetings/{id}", h.meetingShow)
+				r.Get("/committee/improvement/{fy}", h.improvementShow)
+			})
+			r.With(h.requirePermission(isms.PermManageCommittee)).Group(func(r chi.Router) {
+				r.Get("/committee/meetings/new", h.meetingNew)
+				r.Post("/committee/meetings", h.meetingCreate)
+				r.Get("/committee/meetings/{id}/edit", h.meetingEdit)
+				r.Post("/committee/meetings/{id}", h.meetingUpdate)
+				r.Post("/committee/meetings/{id}/agenda", h.agendaCreate)
+				r.Post("/committee/meetings/{id}/agenda/{item}/decision", h.agendaDecide)
+				r.Post("/committee/meetings/{id}/agenda/{item}/delete", h.agendaRemove)
+				r.Post("/committee/improvement/{fy}/items", h.improvementItemCreate)
+				r.Post("/committee/improvement/{fy}/approve", h.improvementApprove)
+				r.Post("/committee/improvement/items/{id}", h.improvementItemUpdate)
+				r.Post("/committee/improvement/items/{id}/delete", h.improvementItemRemove)
+			})
+			r.Get("/committee/improvement/items/{id}", h.improvementItemShow)
+			r.Post("/committee/improvement/items/{id}/progress", h.improvementProgress)
+
+			// Planning: each person's tasks, and the fiscal year's calendar, for everyone signed in.
+			r.Get("/tasks", h.tasksShow)
+			r.Get("/calendar", h.calendarShow)
+
+			// Information security audits (/audits; the audit trail is /audit): everyone signed in
+			// reaches them and reads what the store lets them (404 for the rest); the audit manager
+			// plans, the auditors write findings and verify, the units' managers act and answer
+			// checks (403 for others who see the record).
+			r.Get("/audits", h.securityAuditIndex)
+			r.Get("/audits/plans/{fy}", h.securityAuditPlanShow)
+			r.Post("/audits/plans/{fy}", h.securityAuditPlanSave)
+			r.Post("/audits/plans/{fy}/approve", h.securityAuditPlanApprove)
+			r.Get("/audits/new", h.securityAuditNew)
+			r.Post("/audits/new", h.securityAuditCreate)
+			r.Get("/audits/{id}", h.securityAuditShow)
+			r.Get("/audits/{id}/edit", h.securityAuditEdit)
+			r.Post("/audits/{id}", h.securityAuditUpdate)
+			r.Post("/audits/{id}/notes", h.securityAuditNoteCreate)
+			r.Get("/audits/{id}/report", h.securityAuditReport)
+			r.Get("/audits/{id}/findings/new", h.auditFindingNew)
+			r.Post("/audits/{id}/findings", h.auditFindingCreate)
+			r.Get("/audits/findings/{id}", h.auditFindingShow)
+			r.Post("/audits/findings/{id}/actions", h.auditActionCreate)
+			r.Post("/audits/findings/{id}/actions/{action}/done", h.auditActionDone)
+			r.Post("/audits/findings/{id}/actions/{action}/verify", h.auditActionVerify)
+			r.Post("/audits/findings/{id}/checks", h.auditChecksCreate)
+			r.Post("/audits/findings/{id}/checks/{check}", h.auditCheckAnswer)
+
+			// Self-inspections (自己点検): everyone signed in reaches them and reads what the store lets
+			// them (a sheet outside the reader's units is 404); the sheets' answerers answer, the
+			// security office keeps the checklists and campaigns and reopens sheets (403 for others).
+			r.Get("/inspections", h.inspectionList)
+			r.Get("/inspections/checklists", h.inspectionChecklistList)
+			r.Get("/inspections/checklists/{id}", h.inspectionChecklistShow)
+			r.Get("/inspections/{id}", h.inspectionCampaignShow)
+			r.Get("/inspections/{id}/report", h.inspectionReport)
+			r.Get("/inspections/{id}/sheets/{sheet}", h.inspectionSheetShow)
+			r.Post("/inspections/{id}/sheets/{sheet}", h.inspectionSheetSave)
+			r.Post("/inspections/{id}/sheets/{sheet}/items/{item}/done", h.inspectionMeasureDone)
+			r.With(h.requirePermission(isms.PermManageInspections)).Group(func(r chi.Router) {
+				r.Post("/inspections/checklists", h.inspectionChecklistCreate)
+				r.Post("/inspections/checklists/{id}", h.inspectionChecklistUpdate)
+				r.Post("/inspections/checklists/{id}/status", h.inspectionChecklistStatus)
+				r.Post("/inspections/checklists/{id}/items", h.inspectionItemCreate)
+				r.Get("/inspections/checklists/{id}/items/{item}", h.inspectionItemEdit)
+				r.Post("/inspections/checklists/{id}/items/{item}", h.inspectionItemUpdate)
+				r.Post("/inspections/checklists/{id}/items/{item}/delete", h.inspectionItemDelete)
+				r.Get("/inspections/new", h.inspectionCampaignNew)
+				r.Post("/inspections", h.inspectionCampaignCreate)
+				r.Get("/inspections/{id}/edit", h.inspectionCampaignEdit)
+				r.Post("/inspections/{id}", h.inspectionCampaignUpdate)
+				r.Post("/inspections/{id}/open", h.inspectionCampaignOpen)
+				r.Post("/inspections/{id}/close", h.inspectionCampaignClose)
+				r.Post("/inspections/{id}/report", h.inspectionReportSent)
+				r.Post("/inspections/{id}/sheets/{sheet}/reopen", h.inspectionSheetReopen)
+			})
 
 			r.With(h.requirePermission(isms.PermViewAuditTrail)).Get("/audit", h.auditList)
 

@@ -71,6 +71,10 @@ func (h *handler) unitShow(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, err)
 		return
 	}
+	if v.Tasks, err = h.unitTasksSection(ctx, u); err != nil {
+		h.fail(w, r, err)
+		return
+	}
 	h.render(w, r, http.StatusOK, web.UnitPage(v))
 }
 

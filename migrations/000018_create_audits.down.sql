@@ -1,0 +1,10 @@
+DROP TABLE security_audit_checks;
+DROP TABLE security_audit_actions;
+DROP TABLE security_audit_findings;
+DROP TABLE security_audit_severities;
+DROP TABLE security_audit_notes;
+DROP TABLE security_audit_auditors;
+DROP TABLE security_audit_units;
+DROP TABLE security_audits;
+DROP TABLE security_audit_plan_items;
+DROP TABLE security_audit_plans;
