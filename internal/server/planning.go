@@ -28,7 +28,8 @@ type calendarProvider func(ctx context.Context, actor isms.Actor, fy int) ([]ism
 
 func (h *handler) taskProviders() []taskProvider {
 	return []taskProvider{h.db.FindPolicyTasks, h.db.FindInspectionTasks, h.db.FindAuditTasks,
-		h.db.FindCommitteeTasks, h.db.FindApprovalTasks}
+		h.db.FindCommitteeTasks, h.db.FindApprovalTasks, h.db.FindContractTasks, h.db.FindExternalServiceTasks,
+		h.db.FindSocialAccountTasks}
 }
 
 func (h *handler) calendarProviders() []calendarProvider {

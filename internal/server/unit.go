@@ -71,6 +71,18 @@ func (h *handler) unitShow(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, err)
 		return
 	}
+	if v.Contracts, err = h.unitContractsSection(ctx, u); err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	if v.ExternalServices, err = h.unitExternalServicesSection(ctx, u); err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	if v.SocialAccounts, err = h.unitSocialAccountsSection(ctx, u); err != nil {
+		h.fail(w, r, err)
+		return
+	}
 	if v.Tasks, err = h.unitTasksSection(ctx, u); err != nil {
 		h.fail(w, r, err)
 		return
