@@ -65,11 +65,21 @@ var AuditActions = []string{
 	"committee_meeting.agenda_remove", "committee_meeting.decide",
 	"improvement_plan.item_add", "improvement_plan.item_update", "improvement_plan.item_remove",
 	"improvement_plan.progress", "improvement_plan.approve", "improvement_plan.withdraw",
+	// external (cloud) services
+	"external_service.create", "external_service.update", "external_service.approve", "external_service.approve_level",
+	"external_service.reject", "external_service.request_level", "external_service.lower", "external_service.review",
+	"external_service.end", "external_service.confirm_deletion",
+	// social media accounts
+	"social_account.create", "social_account.update", "social_account.owner", "social_account.request_opening",
+	"social_account.approve_opening", "social_account.status", "social_account.check",
+	// the outsourcing register (業務委託)
+	"contract.create", "contract.update", "contract.clauses", "contract.report", "contract.check", "contract.end",
+	"contract.link_incident", "contract.unlink_incident", "contractor.create", "contractor.update",
 }
 
 // AuditEntityTypes lists the kinds of record the trail names, for the viewer's filter; each has
 // a label in the message catalogue ("audit.entity.<type>").
-var AuditEntityTypes = []string{"user", "unit", "setting", "schema", "asset_request", "system", "asset", "scheme", "level", "restriction", "incident", "incident_rules", "policy_document", "policy_version", "inspection_checklist", "inspection_campaign", "inspection_sheet", "security_audit_plan", "security_audit", "audit_finding", "committee_meeting", "improvement_plan"}
+var AuditEntityTypes = []string{"user", "unit", "setting", "schema", "asset_request", "system", "asset", "scheme", "level", "restriction", "incident", "incident_rules", "policy_document", "policy_version", "inspection_checklist", "inspection_campaign", "inspection_sheet", "security_audit_plan", "security_audit", "audit_finding", "committee_meeting", "improvement_plan", "social_account", "contract", "contractor", "external_service"}
 
 // AuditFilter selects events of the audit trail. Empty fields and zero times select everything.
 type AuditFilter struct {

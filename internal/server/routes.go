@@ -356,6 +356,50 @@ func (h *handler) routes() http.Handler {
 				r.Post("/inspections/{id}/sheets/{sheet}/reopen", h.inspectionSheetReopen)
 			})
 
+			// Social media accounts (ソーシャルメディアサービス): read within each person's units (404 outside), kept by staff and the security office, openings approved by the unit's 管理者 (the store decides, 403).
+			r.Get("/social-accounts", h.socialAccountList)
+			r.Get("/social-accounts/new", h.socialAccountNew)
+			r.Post("/social-accounts", h.socialAccountCreate)
+			r.Get("/social-accounts/{id}", h.socialAccountShow)
+			r.Get("/social-accounts/{id}/edit", h.socialAccountEdit)
+			r.Post("/social-accounts/{id}", h.socialAccountUpdate)
+			r.Post("/social-accounts/{id}/owner", h.socialAccountOwner)
+			r.Post("/social-accounts/{id}/opening/request", h.socialAccountRequestOpening)
+			r.Post("/social-accounts/{id}/opening/approve", h.socialAccountApproveOpening)
+			r.Post("/social-accounts/{id}/status", h.socialAccountStatus)
+			r.Post("/social-accounts/{id}/checks", h.socialAccountCheck)
+
+			// The outsourcing register (業務委託): scope and rights in the store (404 outside the reader's units, 403 for changes).
+			r.Get("/contracts", h.contractList)
+			r.Get("/contracts/new", h.contractNew)
+			r.Post("/contracts", h.contractCreate)
+			r.Get("/contracts/{id}", h.contractShow)
+			r.Get("/contracts/{id}/edit", h.contractEdit)
+			r.Post("/contracts/{id}", h.contractUpdate)
+			r.Post("/contracts/{id}/clauses", h.contractClausesSave)
+			r.Post("/contracts/{id}/reports", h.contractReportCreate)
+			r.Post("/contracts/{id}/checks", h.contractCheckCreate)
+			r.Post("/contracts/{id}/end", h.contractEnd)
+			r.Get("/contracts/{id}/certificate", h.contractCertificate)
+			r.Post("/contracts/{id}/incidents", h.contractIncidentLink)
+			r.Post("/contracts/{id}/incidents/{incident}/delete", h.contractIncidentUnlink)
+			r.Get("/contractors/{id}", h.contractorShow)
+			r.Get("/contractors/{id}/edit", h.contractorEdit)
+			r.Post("/contractors/{id}", h.contractorUpdate)
+
+			// External (cloud) services (外部サービス): read within each person's units and shared ones (404 outside), asked for and kept by staff, decided by the unit's 管理者 (the store decides, 403).
+			r.Get("/external-services", h.externalServiceList)
+			r.Get("/external-services/new", h.externalServiceNew)
+			r.Post("/external-services", h.externalServiceCreate)
+			r.Get("/external-services/{id}", h.externalServiceShow)
+			r.Get("/external-services/{id}/edit", h.externalServiceEdit)
+			r.Post("/external-services/{id}", h.externalServiceUpdate)
+			r.Post("/external-services/{id}/decide", h.externalServiceDecide)
+			r.Post("/external-services/{id}/raise", h.externalServiceRaise)
+			r.Post("/external-services/{id}/lower", h.externalServiceLower)
+			r.Post("/external-services/{id}/reviews", h.externalServiceReview)
+			r.Post("/external-services/{id}/end", h.externalServiceEnd)
+
 			r.With(h.requirePermission(isms.PermViewAuditTrail)).Get("/audit", h.auditList)
 
 			r.Route("/admin", func(r chi.Router) {
