@@ -103,7 +103,8 @@ func Bulk(ctx context.Context, db *postgres.DB, opts BulkOptions) (BulkSummary, 
 		return s, err
 	}
 	res, err := db.BulkLoadRegister(ctx, isms.SystemActor("seed"), postgres.BulkLoad{
-		Systems: g.systemInputs(),
+		Systems:   g.systemInputs(),
+		Contracts: g.contractInputs(), FiscalYearStart: g.fyStart,
 		Assets:  g.assets,
 		Summary: func() any { return s },
 	})
@@ -141,22 +142,24 @@ type target struct {
 
 // generator makes the assets one by one, deterministically for a seed.
 type generator struct {
-	r        *rand.Rand
-	today    time.Time
-	fyStart  time.Time
-	fyEnd    time.Time
-	targets  []target
-	weights  []int // cumulative unit weights
-	systems  []genSystem
-	scheme   isms.Scheme
-	rc       isms.RuleContext
-	level    map[isms.Axis]map[int]string // level code by axis and rank, in the active scheme
-	maxRank  map[isms.Axis]int
-	special  int // the rank 特定個人情報 and 要配慮個人情報 are classified at (the scheme's minimum for My Number)
-	personal int // the rank of other personal information
-	typeCum  [2][]int
-	n, made  int
-	summary  *BulkSummary
+	r       *rand.Rand
+	today   time.Time
+	fyStart time.Time
+	fyEnd   time.Time
+	targets []target
+	weights []int // cumulative unit weights
+	systems []genSystem
+	// contractIDs are the contracts of each unit with each vendor, once created.
+	contractIDs map[postgres.BulkContract]int64
+	scheme      isms.Scheme
+	rc          isms.RuleContext
+	level       map[isms.Axis]map[int]string // level code by axis and rank, in the active scheme
+	maxRank     map[isms.Axis]int
+	special     int // the rank 特定個人情報 and 要配慮個人情報 are classified at (the scheme's minimum for My Number)
+	personal    int // the rank of other personal information
+	typeCum     [2][]int
+	n, made     int
+	summary     *BulkSummary
 }
 
 // genSystem is a system to create, with its code and (once created) id.
@@ -280,12 +283,24 @@ func (g *generator) systemInputs() []isms.SystemInput {
 	return list
 }
 
+// contractInputs are the contracts of every unit that registers assets with every vendor.
+func (g *generator) contractInputs() []postgres.BulkContract {
+	list := make([]postgres.BulkContract, 0, len(g.targets)*len(vendors))
+	for _, t := range g.targets {
+		for _, v := range vendors {
+			list = append(list, postgres.BulkContract{UnitID: t.id, Contractor: v})
+		}
+	}
+	return list
+}
+
 // assets returns the generator COPY draws from, once the systems have their ids. An asset that
 // breaks the rules is a mistake of the generator's, and undoes the load.
-func (g *generator) assets(systemIDs map[string]int64) func() (isms.Asset, bool, error) {
+func (g *generator) assets(systemIDs map[string]int64, contractIDs map[postgres.BulkContract]int64) func() (isms.Asset, bool, error) {
 	for i := range g.systems {
 		g.systems[i].id = systemIDs[g.systems[i].code]
 	}
+	g.contractIDs = contractIDs
 	used := map[int64]bool{}
 	return func() (isms.Asset, bool, error) {
 		if g.made >= g.n {
@@ -493,7 +508,8 @@ func (g *generator) next() (isms.Asset, error) {
 		in.DataSubjects = &n
 	}
 	if system != nil || typ == "CLOUD_SERVICE" || typ == "SYSTEM" {
-		in.Contractor = pick(g, vendors)
+		in.OutsourcedTo = isms.OutsourcedTo{Kind: isms.OutsourceContract,
+			ID: g.contractIDs[postgres.BulkContract{UnitID: t.id, Contractor: pick(g, vendors)}]}
 	}
 	g.describe(&in, t, subject, system, secret)
 
@@ -520,7 +536,7 @@ func (g *generator) next() (isms.Asset, error) {
 		Location: in.Location, Zone: in.Zone, SystemID: in.SystemID, C: in.C, I: in.I, A: in.A,
 		ContainsPersonal: in.ContainsPersonal, ContainsMyNumber: in.ContainsMyNumber, ContainsSensitive: in.ContainsSensitive,
 		DataSubjects: in.DataSubjects, UsersScope: in.UsersScope, Retention: in.Retention, BackupPolicy: in.BackupPolicy,
-		RecoveryHours: in.RecoveryHours, Contractor: in.Contractor, ClassifiedAt: classified, ReviewDue: review,
+		RecoveryHours: in.RecoveryHours, OutsourcedTo: in.OutsourcedTo, ClassifiedAt: classified, ReviewDue: review,
 		Status: in.Status, Warnings: fs.Flags(),
 	}, nil
 }

@@ -49,41 +49,42 @@ var AssetStatuses = []AssetStatus{AssetInUse, AssetStored, AssetDisposed}
 
 // Asset is an entry of the information asset register (情報資産管理台帳, domain.md §3.3).
 type Asset struct {
-	ID                int64       `json:"id"`
-	Number            string      `json:"number"`
-	Name              string      `json:"name"`
-	Type              string      `json:"asset_type"`
-	Description       string      `json:"description"`
-	UnitID            int64       `json:"unit_id"`
-	Form              AssetForm   `json:"form"`
-	Location          string      `json:"location"`
-	Zone              Zone        `json:"zone"`
-	SystemID          int64       `json:"system_id"`
-	C                 string      `json:"confidentiality"`
-	I                 string      `json:"integrity"`
-	A                 string      `json:"availability"`
-	ContainsPersonal  bool        `json:"contains_personal"`
-	ContainsMyNumber  bool        `json:"contains_my_number"`
-	ContainsSensitive bool        `json:"contains_sensitive"`
-	DataSubjects      *int        `json:"data_subjects"`
-	UsersScope        string      `json:"users_scope"`
-	Retention         string      `json:"retention"`
-	BackupPolicy      string      `json:"backup_policy"`
-	RecoveryHours     *int        `json:"recovery_hours"`
-	Contractor        string      `json:"contractor"`
-	ClassifiedBy      int64       `json:"classified_by"`
-	ClassifiedAt      time.Time   `json:"classified_at"`
-	ReviewDue         time.Time   `json:"review_due"`
-	Status            AssetStatus `json:"status"`
-	Reclassify        bool        `json:"reclassify"` // 再分類要確認 after a scheme switch
-	Warnings          []string    `json:"warnings"`   // rule codes flagged 要確認 at the last save
-	ContentIDs        []int64     `json:"content_ids"`
-	Version           int         `json:"version"`
-	UpdatedAt         time.Time   `json:"-"`
+	ID                int64        `json:"id"`
+	Number            string       `json:"number"`
+	Name              string       `json:"name"`
+	Type              string       `json:"asset_type"`
+	Description       string       `json:"description"`
+	UnitID            int64        `json:"unit_id"`
+	Form              AssetForm    `json:"form"`
+	Location          string       `json:"location"`
+	Zone              Zone         `json:"zone"`
+	SystemID          int64        `json:"system_id"`
+	C                 string       `json:"confidentiality"`
+	I                 string       `json:"integrity"`
+	A                 string       `json:"availability"`
+	ContainsPersonal  bool         `json:"contains_personal"`
+	ContainsMyNumber  bool         `json:"contains_my_number"`
+	ContainsSensitive bool         `json:"contains_sensitive"`
+	DataSubjects      *int         `json:"data_subjects"`
+	UsersScope        string       `json:"users_scope"`
+	Retention         string       `json:"retention"`
+	BackupPolicy      string       `json:"backup_policy"`
+	RecoveryHours     *int         `json:"recovery_hours"`
+	OutsourcedTo      OutsourcedTo `json:"outsourced_to"`
+	ClassifiedBy      int64        `json:"classified_by"`
+	ClassifiedAt      time.Time    `json:"classified_at"`
+	ReviewDue         time.Time    `json:"review_due"`
+	Status            AssetStatus  `json:"status"`
+	Reclassify        bool         `json:"reclassify"` // 再分類要確認 after a scheme switch
+	Warnings          []string     `json:"warnings"`   // rule codes flagged 要確認 at the last save
+	ContentIDs        []int64      `json:"content_ids"`
+	Version           int          `json:"version"`
+	UpdatedAt         time.Time    `json:"-"`
 
 	UnitName         string `json:"-"`
 	SystemName       string `json:"-"`
 	ClassifiedByName string `json:"-"`
+	OutsourcedName   string `json:"-"` // the 委託先・外部サービス's number and name
 }
 
 // AssetInput is what staff type when registering or editing an asset. Added are restrictions
@@ -106,7 +107,7 @@ type AssetInput struct {
 	Retention         string
 	BackupPolicy      string
 	RecoveryHours     *int
-	Contractor        string
+	OutsourcedTo      OutsourcedTo
 	ClassifiedAt      *time.Time
 	ReviewDue         *time.Time
 	Status            AssetStatus // in_use or stored; disposal has its own flow
@@ -120,7 +121,7 @@ type AssetInput struct {
 // information, which they are.
 func (in *AssetInput) Normalize() {
 	for _, s := range []*string{&in.Name, &in.Description, &in.Location, &in.UsersScope, &in.Retention,
-		&in.BackupPolicy, &in.Contractor} {
+		&in.BackupPolicy} {
 		*s = strings.TrimSpace(*s)
 	}
 	if in.ContainsMyNumber || in.ContainsSensitive {
@@ -150,7 +151,7 @@ func (in AssetInput) Validate() FieldErrors {
 		field string
 		v     string
 	}{{"location", in.Location}, {"users_scope", in.UsersScope}, {"retention", in.Retention},
-		{"backup_policy", in.BackupPolicy}, {"contractor", in.Contractor}} {
+		{"backup_policy", in.BackupPolicy}} {
 		fe.Check(utf8.RuneCountInString(s.v) <= 500, s.field, "validation.too_long")
 	}
 	for code, reason := range in.Removed {
@@ -191,8 +192,9 @@ type AssetFilter struct {
 	Personal     bool
 	MyNumber     bool
 	Sensitive    bool
-	Flagged      bool       // breaks a rule as a warning, or awaits reclassification
-	ReviewBefore *time.Time // review due before this day (overdue when it is today)
+	Flagged      bool         // breaks a rule as a warning, or awaits reclassification
+	ReviewBefore *time.Time   // review due before this day (overdue when it is today)
+	OutsourcedTo OutsourcedTo // the assets naming this contract, service or account
 	Sort         AssetSort
 	After        *AssetCursor
 	Limit        int
@@ -213,7 +215,7 @@ func (a Asset) Input() AssetInput {
 		Location: a.Location, Zone: a.Zone, SystemID: a.SystemID, C: a.C, I: a.I, A: a.A,
 		ContainsPersonal: a.ContainsPersonal, ContainsMyNumber: a.ContainsMyNumber, ContainsSensitive: a.ContainsSensitive,
 		DataSubjects: a.DataSubjects, UsersScope: a.UsersScope, Retention: a.Retention, BackupPolicy: a.BackupPolicy,
-		RecoveryHours: a.RecoveryHours, Contractor: a.Contractor, ClassifiedAt: &classified, ReviewDue: &review,
+		RecoveryHours: a.RecoveryHours, OutsourcedTo: a.OutsourcedTo, ClassifiedAt: &classified, ReviewDue: &review,
 		Status: a.Status, ContentIDs: slices.Clone(a.ContentIDs), Version: a.Version}
 }
 

@@ -35,11 +35,15 @@ var (
 	RuleMyNumberLevel  = Rule{"Z-2", SeverityError, "confidentiality"}  // 特定個人情報 ⇒ at least 3B
 	RuleZoneRequired   = Rule{"Z-3", SeverityError, "zone"}             // electronic assets sit in a zone
 	RuleMyNumberSystem = Rule{"Z-4", SeverityWarning, "mfa_enabled"}    // a マイナンバー system ⇒ MFA and USB blocking
+	// 2以上 only in an external service approved for the asset's level; never in a social media
+	// account (domain.md §7.3, §7.4).
+	RuleServiceLevel       = Rule{"V-S1", SeverityError, "outsourced_to"}
+	RuleSocialAccountLevel = Rule{"V-S2", SeverityError, "outsourced_to"}
 )
 
 // Rules lists every rule in the order pages show them.
 var Rules = []Rule{RuleLevels, RuleMediumContents, RuleAvailability, RuleIntegrity, RuleSocialMedia,
-	RuleMyNumberZone, RuleMyNumberLevel, RuleZoneRequired, RuleMyNumberSystem}
+	RuleMyNumberZone, RuleMyNumberLevel, RuleZoneRequired, RuleMyNumberSystem, RuleServiceLevel, RuleSocialAccountLevel}
 
 // Finding is a rule an asset or system breaks. Excepted marks a break covered by a current
 // 例外措置: tracked, not refused.
@@ -92,6 +96,7 @@ type RuleContext struct {
 	Scheme     Scheme               // the active scheme
 	ContentMax map[Axis]int         // for a medium: the highest rank of its contents per axis
 	Exceptions map[string]bool      // rule codes with a current 例外措置 for this record
+	Outsourced OutsourceTarget      // the asset's 委託先・外部サービス; zero for none
 }
 
 // CheckAsset applies the rules to an asset about to be saved.
@@ -132,6 +137,12 @@ func CheckAsset(in AssetInput, rc RuleContext) Findings {
 		add(c.Rank < rc.Levels[rc.Scheme.MyNumberMinLevel].Rank, RuleMyNumberLevel)
 	}
 	add((typ.Electronic || in.Form != FormPaper) && in.Zone == "", RuleZoneRequired)
+	switch rc.Outsourced.Kind {
+	case OutsourceExternalService:
+		add(c.AtLeastTwo() && rc.Outsourced.ApprovedRank < c.Rank, RuleServiceLevel)
+	case OutsourceSocialAccount:
+		add(c.AtLeastTwo(), RuleSocialAccountLevel)
+	}
 	return fs
 }
 

@@ -79,6 +79,31 @@ func TestCheckAssetRules(t *testing.T) {
 			in.Type, in.C, in.A = AssetTypeMedia, "LGC3A", "LGA1"
 			rc.ContentMax = map[Axis]int{AxisC: 5, AxisI: 2, AxisA: 2}
 		}, []string{"V-A4@content_ids"}, true},
+		// clean() is 3B (rank 4): a service must be approved for 3B or above.
+		{"a service approved for 3B", func(_ *AssetInput, rc *RuleContext) {
+			rc.Outsourced = OutsourceTarget{OutsourcedTo: OutsourcedTo{OutsourceExternalService, 1}, ApprovedRank: 4}
+		}, nil, false},
+		{"a service approved for 3C only", func(_ *AssetInput, rc *RuleContext) {
+			rc.Outsourced = OutsourceTarget{OutsourcedTo: OutsourcedTo{OutsourceExternalService, 1}, ApprovedRank: 3}
+		}, []string{"V-S1@outsourced_to"}, true},
+		{"a service not approved", func(_ *AssetInput, rc *RuleContext) {
+			rc.Outsourced = OutsourceTarget{OutsourcedTo: OutsourcedTo{OutsourceExternalService, 1}}
+		}, []string{"V-S1@outsourced_to"}, true},
+		{"level 1 in a service not approved", func(in *AssetInput, rc *RuleContext) {
+			in.C, in.ContainsMyNumber, in.ContainsPersonal = "LGC1", false, false
+			rc.Outsourced = OutsourceTarget{OutsourcedTo: OutsourcedTo{OutsourceExternalService, 1}}
+		}, nil, false},
+		{"level 2 in a social media account", func(in *AssetInput, rc *RuleContext) {
+			in.C, in.ContainsMyNumber, in.ContainsPersonal = "LGC2", false, false
+			rc.Outsourced = OutsourceTarget{OutsourcedTo: OutsourcedTo{OutsourceSocialAccount, 1}}
+		}, []string{"V-S2@outsourced_to"}, true},
+		{"level 1 in a social media account", func(in *AssetInput, rc *RuleContext) {
+			in.C, in.ContainsMyNumber, in.ContainsPersonal = "LGC1", false, false
+			rc.Outsourced = OutsourceTarget{OutsourcedTo: OutsourcedTo{OutsourceSocialAccount, 1}}
+		}, nil, false},
+		{"3B with a contractor", func(_ *AssetInput, rc *RuleContext) {
+			rc.Outsourced = OutsourceTarget{OutsourcedTo: OutsourcedTo{OutsourceContract, 1}}
+		}, nil, false},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			in, rc := clean(), ruleContext()
@@ -103,6 +128,22 @@ func TestFindingsWithException(t *testing.T) {
 	fs = CheckAsset(in, rc)
 	if fs.Blocking() || len(fs.Errors()) != 0 || !slices.Equal(fs.Flags(), []string{"V-A5", "Z-1"}) {
 		t.Errorf("with exception: blocking %v, errors %v, flags %v", fs.Blocking(), fs.Errors(), fs.Flags())
+	}
+}
+
+func TestParseOutsourcedTo(t *testing.T) {
+	for in, want := range map[string]OutsourcedTo{
+		"": {}, "contract:12": {OutsourceContract, 12}, "external_service:3": {OutsourceExternalService, 3},
+		"social_account:5": {OutsourceSocialAccount, 5},
+	} {
+		if got, ok := ParseOutsourcedTo(in); !ok || got != want || got.String() != in {
+			t.Errorf("ParseOutsourcedTo(%q) = %+v, %v; want %+v", in, got, ok, want)
+		}
+	}
+	for _, bad := range []string{"contract", "contract:", "contract:0", "contract:-1", "vendor:1", "contract:x"} {
+		if _, ok := ParseOutsourcedTo(bad); ok {
+			t.Errorf("ParseOutsourcedTo(%q) accepted", bad)
+		}
 	}
 }
 

@@ -63,7 +63,7 @@ var AssetLayout = Layout{Kind: "assets", Columns: []Column{
 	newColumn("retention", "asset.retention", false, 10, "保存期間", "保存年限", "retention"),
 	newColumn("backup_policy", "asset.backup_policy", false, 20, "バックアップ", "バックアップ方法", "backup"),
 	newColumn("recovery_hours", "asset.recovery_hours", false, 10, "目標復旧時間", "復旧目標時間", "復旧時間", "RTO", "recovery time"),
-	newColumn("contractor", "asset.contractor", false, 20, "委託先", "外部サービス", "委託先事業者", "contractor"),
+	newColumn("outsourced_to", "asset.outsourced_to", false, 24, "委託先・外部サービス", "委託先", "外部サービス", "委託先事業者", "contractor", "outsourced to"),
 	newColumn("classified_at", "asset.classified_at", false, 12, "分類日", "分類決定日", "格付日", "決定日", "classified on"),
 	newColumn("review_due", "asset.review_due", false, 12, "見直し期限", "次回見直し", "次回見直し日", "見直し日", "review due", "next review"),
 	newColumn("status", "asset.status", false, 8, "状態", "ステータス", "利用状況", "status"),

@@ -15,6 +15,10 @@ type Lookups struct {
 	Types   map[string]string // Key(type code), Key(name_ja), Key(name_en) → type code
 	Levels  []isms.Level      // the active scheme's levels
 	Roles   map[string]string // Key(security role code), Key(name_ja), Key(name_en) → role code
+	// Key(number), Key(number and name) and Key(name) of the contracts, external services and
+	// social media accounts an asset may name as its 委託先・外部サービス; a name two records share
+	// is left out (the number tells them apart).
+	Outsourced map[string]isms.OutsourcedTo
 }
 
 // AssetRow is a row of an asset register file. Number is the asset number (資産番号) it gives,
@@ -44,17 +48,18 @@ type PersonRow struct {
 
 // A cell problem's catalogue key names what the cell should have held.
 const (
-	problemDate     = "ledger.problem.date"
-	problemLevel    = "ledger.problem.level"
-	problemUnit     = "ledger.problem.unit"
-	problemSystem   = "ledger.problem.system"
-	problemType     = "ledger.problem.type"
-	problemZone     = "ledger.problem.zone"
-	problemBool     = "ledger.problem.bool"
-	problemNumber   = "ledger.problem.number"
-	problemChoice   = "ledger.problem.choice"
-	problemPerson   = "ledger.problem.person"
-	problemDisposed = "ledger.problem.disposed"
+	problemDate       = "ledger.problem.date"
+	problemLevel      = "ledger.problem.level"
+	problemUnit       = "ledger.problem.unit"
+	problemSystem     = "ledger.problem.system"
+	problemOutsourced = "ledger.problem.outsourced"
+	problemType       = "ledger.problem.type"
+	problemZone       = "ledger.problem.zone"
+	problemBool       = "ledger.problem.bool"
+	problemNumber     = "ledger.problem.number"
+	problemChoice     = "ledger.problem.choice"
+	problemPerson     = "ledger.problem.person"
+	problemDisposed   = "ledger.problem.disposed"
 )
 
 // cellFunc reads a cell into a row, and returns a problem's key and arguments when it cannot.
@@ -266,7 +271,7 @@ func assetReaders(lk Lookups) map[string]cellFunc[AssetRow] {
 		"retention":          textCell(func(r *AssetRow) *string { return &r.Input.Retention }),
 		"backup_policy":      textCell(func(r *AssetRow) *string { return &r.Input.BackupPolicy }),
 		"recovery_hours":     intCell(func(r *AssetRow) **int { return &r.Input.RecoveryHours }),
-		"contractor":         textCell(func(r *AssetRow) *string { return &r.Input.Contractor }),
+		"outsourced_to":      lookupCell(lk.Outsourced, problemOutsourced, func(r *AssetRow) *isms.OutsourcedTo { return &r.Input.OutsourcedTo }),
 		"classified_at":      dateCell(func(r *AssetRow) **time.Time { return &r.Input.ClassifiedAt }),
 		"review_due":         dateCell(func(r *AssetRow) **time.Time { return &r.Input.ReviewDue }),
 		"status": func(r *AssetRow, v string) (string, []any) {
@@ -411,8 +416,8 @@ func MergeAsset(stored isms.AssetInput, row AssetRow) isms.AssetInput {
 			out.BackupPolicy = in.BackupPolicy
 		case "recovery_hours":
 			out.RecoveryHours = in.RecoveryHours
-		case "contractor":
-			out.Contractor = in.Contractor
+		case "outsourced_to":
+			out.OutsourcedTo = in.OutsourcedTo
 		case "classified_at":
 			out.ClassifiedAt = in.ClassifiedAt
 		case "review_due":

@@ -281,7 +281,7 @@ func BenchmarkAssetRows100k(b *testing.B) {
 		"unit_id": "住民課", "form": "電子", "location": "本庁舎サーバ室", "zone": "マイナンバー利用事務系", "system_id": "SYS-001",
 		"confidentiality": "3B", "integrity": "2", "availability": "2", "contains_personal": "○", "contains_my_number": "○",
 		"contains_sensitive": "", "data_subjects": "12,000", "users_scope": "住民課職員", "retention": "5年",
-		"backup_policy": "日次", "recovery_hours": "24", "contractor": "", "classified_at": "令和8年4月1日",
+		"backup_policy": "日次", "recovery_hours": "24", "outsourced_to": "", "classified_at": "令和8年4月1日",
 		"review_due": "2027/3/31", "status": "利用中",
 	}
 	rows := [][]string{names}

@@ -25,7 +25,7 @@ import (
 const assetColumns = `a.id, a.number, a.name, a.asset_type, a.description, a.unit_id, a.form, a.location,
 	coalesce(a.zone, ''), coalesce(a.system_id, 0), a.confidentiality, a.integrity, a.availability,
 	a.contains_personal, a.contains_my_number, a.contains_sensitive, a.data_subjects, a.users_scope, a.retention,
-	a.backup_policy, a.recovery_hours, a.contractor, coalesce(a.classified_by, 0), a.classified_at, a.review_due,
+	a.backup_policy, a.recovery_hours, ` + outsourcedSelect + `, coalesce(a.classified_by, 0), a.classified_at, a.review_due,
 	a.status, a.reclassify, a.warnings,
 	coalesce((SELECT array_agg(c.content_id ORDER BY c.content_id) FROM asset_contents c WHERE c.medium_id = a.id), '{}'),
 	a.version, a.updated_at,
@@ -38,7 +38,7 @@ func scanAsset(row pgx.Row) (isms.Asset, error) {
 	err := row.Scan(&a.ID, &a.Number, &a.Name, &a.Type, &a.Description, &a.UnitID, &a.Form, &a.Location,
 		&a.Zone, &a.SystemID, &a.C, &a.I, &a.A,
 		&a.ContainsPersonal, &a.ContainsMyNumber, &a.ContainsSensitive, &a.DataSubjects, &a.UsersScope, &a.Retention,
-		&a.BackupPolicy, &a.RecoveryHours, &a.Contractor, &a.ClassifiedBy, &a.ClassifiedAt, &a.ReviewDue,
+		&a.BackupPolicy, &a.RecoveryHours, &a.OutsourcedTo.Kind, &a.OutsourcedTo.ID, &a.OutsourcedName, &a.ClassifiedBy, &a.ClassifiedAt, &a.ReviewDue,
 		&a.Status, &a.Reclassify, &a.Warnings, &a.ContentIDs, &a.Version, &a.UpdatedAt,
 		&a.UnitName, &a.SystemName, &a.ClassifiedByName)
 	return a, err
@@ -137,21 +137,23 @@ func (db *DB) CreateAsset(ctx context.Context, actor isms.Actor, in isms.AssetIn
 		if fs, rc, err = checkAssetInput(ctx, tx, actor, nil, &in); err != nil {
 			return err
 		}
+		contract, service, account := outsourcedColumns(in.OutsourcedTo)
 		var id int64
 		err = tx.QueryRow(ctx, `
 			INSERT INTO assets (name, asset_type, description, unit_id, form, location, zone, system_id,
 				confidentiality, integrity, availability, c_rank, i_rank, a_rank,
 				contains_personal, contains_my_number, contains_sensitive, data_subjects, users_scope, retention,
-				backup_policy, recovery_hours, contractor, classified_by, classified_at, review_due, status,
-				reclassify, warnings)
+				backup_policy, recovery_hours, contract_id, external_service_id, social_account_id,
+				classified_by, classified_at, review_due, status, reclassify, warnings)
 			VALUES ($1, $2, $3, $4, $5, $6, nullif($7, ''), nullif($8, 0), $9, $10, $11, $12, $13, $14,
-				$15, $16, $17, $18, $19, $20, $21, $22, $23, nullif($24, 0), $25, $26, $27, $28, $29)
+				$15, $16, $17, $18, $19, $20, $21, $22, nullif($23, 0), nullif($24, 0), nullif($25, 0),
+				nullif($26, 0), $27, $28, $29, $30, $31)
 			RETURNING id`,
 			in.Name, in.Type, in.Description, in.UnitID, in.Form, in.Location, in.Zone, in.SystemID,
 			in.C, in.I, in.A, rc.ranks[0], rc.ranks[1], rc.ranks[2],
 			in.ContainsPersonal, in.ContainsMyNumber, in.ContainsSensitive, in.DataSubjects, in.UsersScope, in.Retention,
-			in.BackupPolicy, in.RecoveryHours, in.Contractor, actor.UserID, isms.Day(*in.ClassifiedAt), isms.Day(*in.ReviewDue),
-			in.Status, !rc.active, fs.Flags()).Scan(&id)
+			in.BackupPolicy, in.RecoveryHours, contract, service, account,
+			actor.UserID, isms.Day(*in.ClassifiedAt), isms.Day(*in.ReviewDue), in.Status, !rc.active, fs.Flags()).Scan(&id)
 		if err != nil {
 			return err
 		}
@@ -197,20 +199,21 @@ func (db *DB) UpdateAsset(ctx context.Context, actor isms.Actor, id int64, in is
 			return err
 		}
 		reclassified := in.C != before.C || in.I != before.I || in.A != before.A
+		contract, service, account := outsourcedColumns(in.OutsourcedTo)
 		_, err = tx.Exec(ctx, `
 			UPDATE assets SET name = $2, asset_type = $3, description = $4, unit_id = $5, form = $6, location = $7,
 				zone = nullif($8, ''), system_id = nullif($9, 0), confidentiality = $10, integrity = $11, availability = $12,
 				c_rank = $13, i_rank = $14, a_rank = $15, contains_personal = $16, contains_my_number = $17,
 				contains_sensitive = $18, data_subjects = $19, users_scope = $20, retention = $21, backup_policy = $22,
-				recovery_hours = $23, contractor = $24,
-				classified_by = CASE WHEN $25 THEN nullif($26, 0) ELSE classified_by END,
-				classified_at = $27, review_due = $28, status = $29, reclassify = $30, warnings = $31,
+				recovery_hours = $23, contract_id = nullif($24, 0), external_service_id = nullif($25, 0),
+				social_account_id = nullif($26, 0), classified_by = CASE WHEN $27 THEN nullif($28, 0) ELSE classified_by END,
+				classified_at = $29, review_due = $30, status = $31, reclassify = $32, warnings = $33,
 				updated_at = now(), version = version + 1
 			WHERE id = $1`,
 			id, in.Name, in.Type, in.Description, in.UnitID, in.Form, in.Location, in.Zone, in.SystemID,
 			in.C, in.I, in.A, rc.ranks[0], rc.ranks[1], rc.ranks[2],
 			in.ContainsPersonal, in.ContainsMyNumber, in.ContainsSensitive, in.DataSubjects, in.UsersScope, in.Retention,
-			in.BackupPolicy, in.RecoveryHours, in.Contractor, reclassified, actor.UserID,
+			in.BackupPolicy, in.RecoveryHours, contract, service, account, reclassified, actor.UserID,
 			isms.Day(*in.ClassifiedAt), isms.Day(*in.ReviewDue), in.Status, !rc.active, fs.Flags())
 		if err != nil {
 			return err
@@ -343,6 +346,16 @@ func checkAssetInput(ctx context.Context, tx pgx.Tx, actor isms.Actor, before *i
 			return nil, assetCheck{}, err
 		}
 	}
+	var kept isms.OutsourcedTo
+	if before != nil {
+		kept = before.OutsourcedTo
+	}
+	target, found, err := outsourceTarget(ctx, tx, actor, in.OutsourcedTo, kept)
+	if err != nil {
+		return nil, assetCheck{}, err
+	}
+	fe.Check(found, "outsourced_to", "validation.choose")
+	rc.Outsourced = target
 	fe.Check(!slices.Contains(in.ContentIDs, id) || id == 0, "content_ids", "asset.error.content_self")
 	fe.Check(rc.contentsFound, "content_ids", "asset.error.content_not_found")
 	if err := checkRestrictions(ctx, tx, *in, rc.RuleContext, fe); err != nil {
@@ -543,6 +556,9 @@ func checkStoredAsset(ctx context.Context, q querier, actor isms.Actor, a isms.A
 	if err != nil {
 		return nil, err
 	}
+	if rc.Outsourced, _, err = outsourceTarget(ctx, q, isms.SystemActor("rules"), a.OutsourcedTo, a.OutsourcedTo); err != nil {
+		return nil, err
+	}
 	return isms.CheckAsset(a.Input(), rc.RuleContext), nil
 }
 
@@ -578,6 +594,11 @@ func (db *DB) FindAssets(ctx context.Context, actor isms.Actor, f isms.AssetFilt
 		}
 		if f.UnitID != 0 {
 			where = append(where, "a.unit_id = "+arg(f.UnitID))
+		}
+		if !f.OutsourcedTo.IsZero() {
+			col := map[isms.OutsourceKind]string{isms.OutsourceContract: "contract_id",
+				isms.OutsourceExternalService: "external_service_id", isms.OutsourceSocialAccount: "social_account_id"}
+			where = append(where, "a."+col[f.OutsourcedTo.Kind]+" = "+arg(f.OutsourcedTo.ID))
 		}
 		if f.Type != "" {
 			where = append(where, "a.asset_type = "+arg(f.Type))

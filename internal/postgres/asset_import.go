@@ -124,6 +124,17 @@ func checkAssetImport(ctx context.Context, tx pgx.Tx, actor isms.Actor, imp Asse
 			return nil, nil, err
 		}
 	}
+	named := make([]isms.OutsourcedTo, 0, len(imp.Rows)+len(stored))
+	for _, r := range imp.Rows {
+		named = append(named, r.Input.OutsourcedTo)
+	}
+	for _, s := range stored {
+		named = append(named, s.OutsourcedTo)
+	}
+	targets, err := outsourceTargetMap(ctx, tx, actor, named)
+	if err != nil {
+		return nil, nil, err
+	}
 
 	out := make([]checkedAsset, 0, len(imp.Rows))
 	var bad []RowErrors
@@ -172,6 +183,11 @@ func checkAssetImport(ctx context.Context, tx pgx.Tx, actor isms.Actor, imp Asse
 			fe.Check(false, "unit_id", "import.error.unit_scope")
 		}
 		unitOpen := open[in.UnitID] || (imp.Mode == isms.ImportUpdate && in.UnitID == stored[r.Number].UnitID)
+		// A row keeps the link its asset has; a new link names a record the uploader may name.
+		target, named := targets[in.OutsourcedTo]
+		fe.Check(in.OutsourcedTo.IsZero() || named && (target.usable || in.OutsourcedTo == stored[r.Number].OutsourcedTo),
+			"outsourced_to", "validation.choose")
+		rc.Outsourced = target.OutsourceTarget
 		// judgeAsset adds its findings to fe and fails only with them: fe says whether the row is bad.
 		fs, check, _ := judgeAsset(in, rc, unitOpen, in.SystemID == 0 || systems[in.SystemID], fe)
 		if len(fe) > 0 {
@@ -293,10 +309,11 @@ func idSet(ctx context.Context, q querier, query string, args ...any) (map[int64
 // assetRow is the row COPY writes for a checked asset, in the order of assetCopyColumns.
 func assetRow(c checkedAsset, actor isms.Actor) []any {
 	in := c.in
+	contract, service, account := outsourcedColumns(in.OutsourcedTo)
 	return []any{in.Name, in.Type, in.Description, in.UnitID, string(in.Form), in.Location, nullIf(string(in.Zone), ""),
 		nullIf(in.SystemID, 0), in.C, in.I, in.A, c.ranks[0], c.ranks[1], c.ranks[2], in.ContainsPersonal,
 		in.ContainsMyNumber, in.ContainsSensitive, in.DataSubjects, in.UsersScope, in.Retention, in.BackupPolicy,
-		in.RecoveryHours, in.Contractor, nullIf(actor.UserID, 0), isms.Day(*in.ClassifiedAt), isms.Day(*in.ReviewDue),
+		in.RecoveryHours, nullIf(contract, 0), nullIf(service, 0), nullIf(account, 0), nullIf(actor.UserID, 0), isms.Day(*in.ClassifiedAt), isms.Day(*in.ReviewDue),
 		string(in.Status), !c.active, c.flags}
 }
 
@@ -347,7 +364,8 @@ func updateImportedAssets(ctx context.Context, tx pgx.Tx, actor isms.Actor, rows
 			c_rank = t.c_rank, i_rank = t.i_rank, a_rank = t.a_rank, contains_personal = t.contains_personal,
 			contains_my_number = t.contains_my_number, contains_sensitive = t.contains_sensitive,
 			data_subjects = t.data_subjects, users_scope = t.users_scope, retention = t.retention,
-			backup_policy = t.backup_policy, recovery_hours = t.recovery_hours, contractor = t.contractor,
+			backup_policy = t.backup_policy, recovery_hours = t.recovery_hours,
+			contract_id = t.contract_id, external_service_id = t.external_service_id, social_account_id = t.social_account_id,
 			classified_by = CASE WHEN t.levels_changed THEN t.classified_by ELSE a.classified_by END,
 			classified_at = t.classified_at, review_due = t.review_due, status = t.status,
 			reclassify = t.reclassify, warnings = t.warnings, updated_at = now(), version = a.version + 1

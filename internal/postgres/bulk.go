@@ -21,12 +21,22 @@ type BulkLoad struct {
 	// of the generator returns the next asset, and false when there are no more; an error undoes
 	// the whole load. Only the fields of the register are read (not ID, Number, ContentIDs or the
 	// names); Warnings are stored as given, so the generator applies the rules.
-	Assets func(systemIDs map[string]int64) func() (isms.Asset, bool, error)
+	Assets func(systemIDs map[string]int64, contractIDs map[BulkContract]int64) func() (isms.Asset, bool, error)
+	// Contracts are the outsourcing contracts to create (a contractor by name, once, and a
+	// contract of the unit with it) for assets to name as their 委託先.
+	Contracts       []BulkContract
+	FiscalYearStart time.Time // the contracts run for this fiscal year
 	// Summary returns what the audit event records as the load's result, once every asset is written.
 	Summary func() any
 	// RebuildFrom is the size of a load from which indexes and foreign keys are made again after
 	// COPY rather than kept up row by row; 0 means 50,000.
 	RebuildFrom int
+}
+
+// BulkContract is a contract of a unit with a contractor, named by the contractor.
+type BulkContract struct {
+	UnitID     int64
+	Contractor string
 }
 
 // BulkResult is what a bulk load wrote and how long each part took.
@@ -67,12 +77,16 @@ func (db *DB) BulkLoadRegister(ctx context.Context, actor isms.Actor, load BulkL
 		if err != nil {
 			return err
 		}
+		contractIDs, err := bulkContracts(ctx, tx, load.Contracts, load.FiscalYearStart)
+		if err != nil {
+			return err
+		}
 
 		var existing int64
 		if err := tx.QueryRow(ctx, `SELECT count(*) FROM assets`).Scan(&existing); err != nil {
 			return err
 		}
-		next := load.Assets(systemIDs)
+		next := load.Assets(systemIDs, contractIDs)
 		// The size is not known before the generator ends; a load is large when its first rows say so.
 		var rebuild []string
 		if _, err := tx.Exec(ctx, `SET LOCAL maintenance_work_mem = '256MB'`); err != nil {
@@ -171,6 +185,38 @@ func bulkSystems(ctx context.Context, tx pgx.Tx, systems []isms.SystemInput, res
 	return ids, nil
 }
 
+// bulkContracts adds each contractor once and, for each unit, its contract with it for the fiscal
+// year starting on from, and returns the contracts' ids. Their clauses are left to check.
+func bulkContracts(ctx context.Context, tx pgx.Tx, contracts []BulkContract, from time.Time) (map[BulkContract]int64, error) {
+	units, names := make([]int64, len(contracts)), make([]string, len(contracts))
+	for i, c := range contracts {
+		units[i], names[i] = c.UnitID, c.Contractor
+	}
+	rows, err := tx.Query(ctx, `
+		WITH wanted AS (SELECT * FROM unnest($1::bigint[], $2::text[]) AS w (unit_id, name)),
+		firms AS (
+			INSERT INTO contractors (name) SELECT DISTINCT name FROM wanted
+			WHERE name NOT IN (SELECT name FROM contractors) RETURNING id, name),
+		known AS (SELECT id, name FROM firms UNION SELECT id, name FROM contractors WHERE name IN (SELECT name FROM wanted)),
+		made AS (
+			INSERT INTO contracts (contractor_id, unit_id, title, period_from, period_to)
+			SELECT k.id, w.unit_id, w.name || ' 保守・運用業務委託', $3::date, ($3::date + interval '1 year - 1 day')::date
+			FROM wanted w JOIN known k USING (name)
+			RETURNING id, contractor_id, unit_id)
+		SELECT m.unit_id, k.name, m.id FROM made m JOIN known k ON k.id = m.contractor_id`, units, names, from)
+	if err != nil {
+		return nil, fmt.Errorf("contracts: %w", err)
+	}
+	ids := make(map[BulkContract]int64, len(contracts))
+	var c BulkContract
+	var id int64
+	_, err = pgx.ForEachRow(rows, []any{&c.UnitID, &c.Contractor, &id}, func() error {
+		ids[c] = id
+		return nil
+	})
+	return ids, err
+}
+
 // dropIndexes drops the secondary indexes of table (those that back no constraint) and returns the
 // statements that create them again.
 func dropIndexes(ctx context.Context, tx pgx.Tx, table string) ([]string, error) {
@@ -243,7 +289,7 @@ func bufferAssets(next func() (isms.Asset, bool, error), n int) ([]isms.Asset, b
 var assetCopyColumns = []string{"name", "asset_type", "description", "unit_id", "form", "location", "zone",
 	"system_id", "confidentiality", "integrity", "availability", "c_rank", "i_rank", "a_rank", "contains_personal",
 	"contains_my_number", "contains_sensitive", "data_subjects", "users_scope", "retention", "backup_policy",
-	"recovery_hours", "contractor", "classified_by", "classified_at", "review_due", "status", "reclassify", "warnings"}
+	"recovery_hours", "contract_id", "external_service_id", "social_account_id", "classified_by", "classified_at", "review_due", "status", "reclassify", "warnings"}
 
 // assetSource feeds COPY: the buffered assets first, then the rest of the generator.
 type assetSource struct {
@@ -278,10 +324,11 @@ func (s *assetSource) Next() bool {
 	if warnings == nil {
 		warnings = []string{}
 	}
+	contract, service, account := outsourcedColumns(a.OutsourcedTo)
 	s.row = []any{a.Name, a.Type, a.Description, a.UnitID, string(a.Form), a.Location, nullIf(string(a.Zone), ""),
 		nullIf(a.SystemID, 0), a.C, a.I, a.A, c, i, av, a.ContainsPersonal,
 		a.ContainsMyNumber, a.ContainsSensitive, a.DataSubjects, a.UsersScope, a.Retention, a.BackupPolicy,
-		a.RecoveryHours, a.Contractor, nullIf(a.ClassifiedBy, 0), a.ClassifiedAt, a.ReviewDue, string(a.Status), a.Reclassify, warnings}
+		a.RecoveryHours, nullIf(contract, 0), nullIf(service, 0), nullIf(account, 0), nullIf(a.ClassifiedBy, 0), a.ClassifiedAt, a.ReviewDue, string(a.Status), a.Reclassify, warnings}
 	return true
 }
 

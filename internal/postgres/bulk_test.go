@@ -35,8 +35,8 @@ func assetSchema(t *testing.T, db *postgres.DB) []string {
 
 // generated returns a generator of n electronic assets of unit; the asset at position bad (if
 // any) names a level that does not exist, and at position -bad the generator fails.
-func generated(unit int64, n, bad int) func(map[string]int64) func() (isms.Asset, bool, error) {
-	return func(systems map[string]int64) func() (isms.Asset, bool, error) {
+func generated(unit int64, n, bad int) func(map[string]int64, map[postgres.BulkContract]int64) func() (isms.Asset, bool, error) {
+	return func(systems map[string]int64, _ map[postgres.BulkContract]int64) func() (isms.Asset, bool, error) {
 		i := 0
 		day := time.Date(2026, 4, 1, 0, 0, 0, 0, time.UTC)
 		return func() (isms.Asset, bool, error) {

@@ -514,6 +514,15 @@ func (db *DB) LowerExternalServiceLevel(ctx context.Context, actor isms.Actor, i
 		if rank >= approved {
 			return isms.FieldErrors{"level": "external_service.error.level_not_lower"}.Err()
 		}
+		// The assets kept in the service stay within what it is approved for (rule V-S1).
+		var above bool
+		if err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM assets WHERE external_service_id = $1
+			AND status <> 'disposed' AND c_rank >= $2 AND c_rank > $3)`, id, isms.ThresholdRank, rank).Scan(&above); err != nil {
+			return err
+		}
+		if above {
+			return isms.FieldErrors{"level": "external_service.error.assets_above"}.Err()
+		}
 		if _, err := tx.Exec(ctx, `UPDATE external_services SET approved_level = $2, requested_level = $2, updated_at = now(),
 			version = version + 1 WHERE id = $1`, id, in.Level); err != nil {
 			return err

@@ -76,6 +76,7 @@ func assetFilterFrom(r *http.Request, today time.Time) (f isms.AssetFilter, over
 	if !slices.Contains([]isms.AssetSort{isms.SortNumber, isms.SortName, isms.SortReviewDue}, f.Sort) {
 		f.Sort = isms.SortNumber
 	}
+	f.OutsourcedTo, _ = isms.ParseOutsourcedTo(q.Get("outsourced_to"))
 	if overdue = on("overdue"); overdue {
 		f.ReviewBefore = &today
 	}
@@ -259,8 +260,23 @@ func (h *handler) assetFormData(ctx context.Context, f *web.AssetForm) error {
 	if f.Defaults, err = h.db.FindLevelRestrictions(ctx); err != nil {
 		return err
 	}
-	f.Systems, err = h.db.FindSystemOptions(ctx, actor)
-	return err
+	if f.Systems, err = h.db.FindSystemOptions(ctx, actor); err != nil {
+		return err
+	}
+	if f.Outsourced, err = h.db.FindOutsourceTargets(ctx, actor); err != nil {
+		return err
+	}
+	// A link the security office made to a record the reader does not see is kept as it is.
+	if o := f.Input.OutsourcedTo; !o.IsZero() && !slices.ContainsFunc(f.Outsourced, func(t isms.OutsourceTarget) bool {
+		return t.OutsourcedTo == o
+	}) {
+		name := f.OutsourcedName
+		if name == "" {
+			name = o.String()
+		}
+		f.Outsourced = append(f.Outsourced, isms.OutsourceTarget{OutsourcedTo: o, Name: name})
+	}
+	return nil
 }
 
 // renderAssetForm shows the asset form; a refused save shows it again with what was typed and
@@ -313,7 +329,7 @@ func (h *handler) assetEdit(w http.ResponseWriter, r *http.Request) {
 		Zone: a.Zone, SystemID: a.SystemID, C: a.C, I: a.I, A: a.A, ContainsPersonal: a.ContainsPersonal,
 		ContainsMyNumber: a.ContainsMyNumber, ContainsSensitive: a.ContainsSensitive, DataSubjects: a.DataSubjects,
 		UsersScope: a.UsersScope, Retention: a.Retention, BackupPolicy: a.BackupPolicy, RecoveryHours: a.RecoveryHours,
-		Contractor: a.Contractor, ClassifiedAt: &a.ClassifiedAt, ReviewDue: &a.ReviewDue, Status: a.Status,
+		OutsourcedTo: a.OutsourcedTo, ClassifiedAt: &a.ClassifiedAt, ReviewDue: &a.ReviewDue, Status: a.Status,
 		ContentIDs: a.ContentIDs, Removed: map[string]string{}, Version: a.Version,
 	}
 	for _, x := range restrictions {
@@ -342,7 +358,7 @@ func (h *handler) assetEdit(w http.ResponseWriter, r *http.Request) {
 		ID: a.ID, Number: a.Number, Input: in,
 		ClassifiedAt: a.ClassifiedAt.Format(time.DateOnly), ReviewDue: a.ReviewDue.Format(time.DateOnly),
 		DataSubjects: optionalInt(a.DataSubjects), RecoveryHours: optionalInt(a.RecoveryHours),
-		Contents: strings.Join(numbers, "\n"),
+		Contents: strings.Join(numbers, "\n"), OutsourcedName: a.OutsourcedName,
 	})
 }
 
@@ -414,11 +430,13 @@ func assetFormFrom(r *http.Request, id int64, defaults map[string][]string) (web
 		UsersScope:        r.PostFormValue("users_scope"),
 		Retention:         r.PostFormValue("retention"),
 		BackupPolicy:      r.PostFormValue("backup_policy"),
-		Contractor:        r.PostFormValue("contractor"),
 		Status:            isms.AssetStatus(r.PostFormValue("status")),
 		Removed:           map[string]string{},
 		Version:           int(formInt(r, "version")),
 	}
+	var ok bool
+	in.OutsourcedTo, ok = isms.ParseOutsourcedTo(r.PostFormValue("outsourced_to"))
+	fe.Check(ok, "outsourced_to", "validation.choose")
 	in.DataSubjects, f.DataSubjects = postedCount(r, "data_subjects", fe)
 	in.RecoveryHours, f.RecoveryHours = postedCount(r, "recovery_hours", fe)
 	in.ClassifiedAt, f.ClassifiedAt = postedDay(r, "classified_at", fe)

@@ -27,8 +27,10 @@ type assetMaster struct {
 	lookups ledger.Lookups
 	units   map[int64]string
 	systems map[int64]string
-	types   map[string]isms.AssetType
-	levels  map[string]isms.Level
+	// outsourced labels the contracts, services and accounts the reader sees.
+	outsourced map[isms.OutsourcedTo]string
+	types      map[string]isms.AssetType
+	levels     map[string]isms.Level
 }
 
 func (h *handler) assetMaster(ctx context.Context, actor isms.Actor) (assetMaster, error) {
@@ -40,10 +42,18 @@ func (h *handler) assetMaster(ctx context.Context, actor isms.Actor) (assetMaste
 	if err != nil {
 		return assetMaster{}, err
 	}
+	targets, err := h.db.FindOutsourceTargets(ctx, actor)
+	if err != nil {
+		return assetMaster{}, err
+	}
 	m := assetMaster{
 		lookups: ledger.Lookups{Units: map[string]int64{}, Systems: map[string]int64{}, Types: map[string]string{},
-			Levels: reg.Scheme.Levels},
+			Levels: reg.Scheme.Levels, Outsourced: outsourceLookups(targets)},
 		units: map[int64]string{}, systems: map[int64]string{}, types: map[string]isms.AssetType{}, levels: reg.Levels,
+		outsourced: make(map[isms.OutsourcedTo]string, len(targets)),
+	}
+	for _, t := range targets {
+		m.outsourced[t.OutsourcedTo] = t.Label()
 	}
 	// A code wins over a name that happens to read the same: codes are unique, names need not be.
 	for _, u := range reg.Units {
@@ -69,6 +79,25 @@ func (h *handler) assetMaster(ctx context.Context, actor isms.Actor) (assetMaste
 		}
 	}
 	return m, nil
+}
+
+// outsourceLookups are the words a ledger's 委託先・外部サービス cell may use: a record's number, its
+// number and name as the export writes them, or its name alone when no other record has it.
+func outsourceLookups(targets []isms.OutsourceTarget) map[string]isms.OutsourcedTo {
+	m := make(map[string]isms.OutsourcedTo, 3*len(targets))
+	names := make(map[string]int, len(targets))
+	for _, t := range targets {
+		names[ledger.Key(t.Name)]++
+	}
+	for _, t := range targets {
+		if names[ledger.Key(t.Name)] == 1 {
+			m[ledger.Key(t.Name)] = t.OutsourcedTo
+		}
+	}
+	for _, t := range targets {
+		m[ledger.Key(t.Number)], m[ledger.Key(t.Label())] = t.OutsourcedTo, t.OutsourcedTo
+	}
+	return m
 }
 
 // assetCell is one field of an asset as a spreadsheet cell: text, a number, or a date.
@@ -148,8 +177,8 @@ func (m assetMaster) assetCell(ctx context.Context, key, number string, in isms.
 		return in.BackupPolicy
 	case "recovery_hours":
 		return optional(in.RecoveryHours)
-	case "contractor":
-		return in.Contractor
+	case "outsourced_to":
+		return m.outsourced[in.OutsourcedTo]
 	case "classified_at":
 		return day(in.ClassifiedAt)
 	case "review_due":

@@ -208,6 +208,10 @@ func (h *handler) renderContract(w http.ResponseWriter, r *http.Request, status 
 		return
 	}
 	v.Today = isms.Day(h.now())
+	if v.Assets, err = h.outsourcedAssetsSection(ctx, isms.OutsourcedTo{Kind: isms.OutsourceContract, ID: id}); err != nil {
+		h.fail(w, r, err)
+		return
+	}
 	h.render(w, r, status, web.ContractPage(v))
 }
 

@@ -229,6 +229,10 @@ func (h *handler) renderExternalService(w http.ResponseWriter, r *http.Request, 
 	if v.Review.ReviewedOn == "" && v.Review.Errors == nil {
 		v.Review.ReviewedOn = formDate(&v.Today)
 	}
+	if v.Assets, err = h.outsourcedAssetsSection(ctx, isms.OutsourcedTo{Kind: isms.OutsourceExternalService, ID: id}); err != nil {
+		h.fail(w, r, err)
+		return
+	}
 	h.render(w, r, status, web.ExternalServicePage(v))
 }
 

@@ -389,12 +389,19 @@ func TestAssetLedgerRoundTrip(t *testing.T) {
 	e.office, _ = e.loginAs(t, "office", isms.RoleSecurityOffice, tw.tax.ID)
 	day, due := ptr(time.Date(2026, 4, 1, 0, 0, 0, 0, time.UTC)), ptr(time.Date(2027, 3, 31, 0, 0, 0, 0, time.UTC))
 	subjects, hours := ptr(12000), ptr(24)
+	// The tax ledger names its maintenance contract; the export writes it by number and name.
+	k, err := e.db.CreateContract(context.Background(), system, isms.ContractInput{ContractorName: "○○情報サービス",
+		UnitID: tw.tax.ID, Title: "税務システム保守", Scope: "税務システムの保守", PersonalData: isms.PersonalDataMyNumber, PeriodFrom: day, PeriodTo: due, NextCheckDue: due})
+	if err != nil {
+		t.Fatal(err)
+	}
+	contract := isms.OutsourcedTo{Kind: isms.OutsourceContract, ID: k.ID}
 	var before []isms.Asset
 	for _, in := range []isms.AssetInput{
 		{Name: "住民税課税台帳", Type: "INFO_ELECTRONIC", Description: "個人住民税の課税情報, \"賦課\" 用", UnitID: tw.tax.ID,
 			Form: isms.FormElectronic, Location: "庁舎サーバ室", Zone: isms.ZoneMyNumber, SystemID: sys, C: "LGC3B", I: "LGI2",
 			A: "LGA2", ContainsPersonal: true, ContainsMyNumber: true, DataSubjects: subjects, UsersScope: "税務課職員",
-			Retention: "5年", BackupPolicy: "日次", RecoveryHours: hours, Contractor: "○○情報サービス"},
+			Retention: "5年", BackupPolicy: "日次", RecoveryHours: hours, OutsourcedTo: contract},
 		{Name: "=1+1 で始まる名称", Type: "INFO_PAPER", UnitID: tw.life.ID, Form: isms.FormBoth, Location: "書庫",
 			Zone: isms.ZoneLGWAN, C: "LGC2", I: "LGI1", A: "LGA1", Status: isms.AssetStored},
 	} {

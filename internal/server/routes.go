@@ -356,18 +356,8 @@ func (h *handler) routes() http.Handler {
 				r.Post("/inspections/{id}/sheets/{sheet}/reopen", h.inspectionSheetReopen)
 			})
 
-			// Social media accounts (ソーシャルメディアサービス): read within each person's units (404 outside), kept by staff and the security office, openings approved by the unit's 管理者 (the store decides, 403).
-			r.Get("/social-accounts", h.socialAccountList)
-			r.Get("/social-accounts/new", h.socialAccountNew)
-			r.Post("/social-accounts", h.socialAccountCreate)
-			r.Get("/social-accounts/{id}", h.socialAccountShow)
-			r.Get("/social-accounts/{id}/edit", h.socialAccountEdit)
-			r.Post("/social-accounts/{id}", h.socialAccountUpdate)
-			r.Post("/social-accounts/{id}/owner", h.socialAccountOwner)
-			r.Post("/social-accounts/{id}/opening/request", h.socialAccountRequestOpening)
-			r.Post("/social-accounts/{id}/opening/approve", h.socialAccountApproveOpening)
-			r.Post("/social-accounts/{id}/status", h.socialAccountStatus)
-			r.Post("/social-accounts/{id}/checks", h.socialAccountCheck)
+			// The registers of basic policy §6(8) at a glance: what needs action in each.
+			r.Get("/outsourcing", h.outsourcingShow)
 
 			// The outsourcing register (業務委託): scope and rights in the store (404 outside the reader's units, 403 for changes).
 			r.Get("/contracts", h.contractList)
@@ -399,6 +389,19 @@ func (h *handler) routes() http.Handler {
 			r.Post("/external-services/{id}/lower", h.externalServiceLower)
 			r.Post("/external-services/{id}/reviews", h.externalServiceReview)
 			r.Post("/external-services/{id}/end", h.externalServiceEnd)
+
+			// Social media accounts (ソーシャルメディアサービス): read within each person's units (404 outside), kept by staff and the security office, openings approved by the unit's 管理者 (the store decides, 403).
+			r.Get("/social-accounts", h.socialAccountList)
+			r.Get("/social-accounts/new", h.socialAccountNew)
+			r.Post("/social-accounts", h.socialAccountCreate)
+			r.Get("/social-accounts/{id}", h.socialAccountShow)
+			r.Get("/social-accounts/{id}/edit", h.socialAccountEdit)
+			r.Post("/social-accounts/{id}", h.socialAccountUpdate)
+			r.Post("/social-accounts/{id}/owner", h.socialAccountOwner)
+			r.Post("/social-accounts/{id}/opening/request", h.socialAccountRequestOpening)
+			r.Post("/social-accounts/{id}/opening/approve", h.socialAccountApproveOpening)
+			r.Post("/social-accounts/{id}/status", h.socialAccountStatus)
+			r.Post("/social-accounts/{id}/checks", h.socialAccountCheck)
 
 			r.With(h.requirePermission(isms.PermViewAuditTrail)).Get("/audit", h.auditList)
 

@@ -209,6 +209,10 @@ func (h *handler) renderSocialAccount(w http.ResponseWriter, r *http.Request, st
 	if v.CheckOn == "" && v.CheckErrors == nil {
 		v.CheckOn = v.Today.Format(time.DateOnly)
 	}
+	if v.Assets, err = h.outsourcedAssetsSection(ctx, isms.OutsourcedTo{Kind: isms.OutsourceSocialAccount, ID: id}); err != nil {
+		h.fail(w, r, err)
+		return
+	}
 	h.render(w, r, status, web.SocialAccountPage(v))
 }
 
