@@ -50,6 +50,8 @@ type UnitMeasures struct {
 	UnitCode string
 	UnitName string
 	ParentID int64
+	// FiscalYear is the year counted, which the links behind the figures keep.
+	FiscalYear int
 
 	Assets        int // in use or stored
 	Flagged       int // warnings or 再分類要確認
@@ -205,16 +207,16 @@ func (m UnitMeasures) Worst() (Measure, State) {
 
 // Href is the filtered list behind a measure of the unit.
 func (m UnitMeasures) Href(x Measure) string {
-	unit := strconv.FormatInt(m.UnitID, 10)
+	unit, fy := strconv.FormatInt(m.UnitID, 10), strconv.Itoa(m.FiscalYear)
 	switch x {
 	case MeasureFlagged:
 		return "/assets?unit=" + unit + "&flagged=1"
 	case MeasureReview:
 		return "/assets?unit=" + unit + "&overdue=1&sort=review_due"
 	case MeasureLedger:
-		return "/ledger"
+		return "/ledger?fy=" + fy
 	case MeasureTraining:
-		return "/training/units/" + unit
+		return "/training/units/" + unit + "?fy=" + fy
 	case MeasureIncidents:
 		return "/incidents?unit=" + unit + "&status=open"
 	case MeasureOverdue:

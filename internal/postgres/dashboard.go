@@ -77,7 +77,7 @@ func (db *DB) FindDashboard(ctx context.Context, actor isms.Actor, f isms.Dashbo
 		return d, wrap("find dashboard", err)
 	}
 	d.Units, err = pgx.CollectRows(rows, func(r pgx.CollectableRow) (isms.UnitMeasures, error) {
-		var m isms.UnitMeasures
+		m := isms.UnitMeasures{FiscalYear: f.FiscalYear}
 		err := r.Scan(&m.UnitID, &m.UnitCode, &m.UnitName, &m.ParentID, &m.Assets, &m.Flagged, &m.ReviewOverdue,
 			&m.LedgerConfirmed, &m.OpenIncidents, &m.SevereIncidents, &m.PPCOverdue, &m.CorrectiveOverdue,
 			&m.ApprovalsWaiting, &m.InspectionSheets, &m.InspectionSubmitted, &m.InspectionScore)
@@ -89,7 +89,9 @@ func (db *DB) FindDashboard(ctx context.Context, actor isms.Actor, f isms.Dashbo
 	if err := db.addDashboardParts(ctx, actor, &d, actor.AllUnits && f.UnitID == 0); err != nil {
 		return d, wrap("find dashboard", err)
 	}
-	d.Total.LedgerConfirmed = len(d.Units) > 0
+	// The total has no score: the answers behind the units' scores are not summed here, and an
+	// average of percentages would weigh a small unit like a large one.
+	d.Total.LedgerConfirmed, d.Total.InspectionScore = len(d.Units) > 0, -1
 	for _, m := range d.Units {
 		d.Total.Add(m)
 	}
@@ -111,7 +113,12 @@ func (db *DB) addDashboardParts(ctx context.Context, actor isms.Actor, d *isms.D
 		}
 		return nil
 	}
-	training, err := db.FindTrainingStatus(ctx, actor, d.FiscalYear, 0)
+	// A dashboard of one unit asks for that unit's training alone (a department page).
+	var one int64
+	if len(d.Units) == 1 {
+		one = d.Units[0].UnitID
+	}
+	training, err := db.FindTrainingStatus(ctx, actor, d.FiscalYear, one)
 	if err != nil {
 		return err
 	}
@@ -213,11 +220,11 @@ func (db *DB) findDashboardTown(ctx context.Context, d *isms.Dashboard) error {
 		Scan(&d.ReviewsOverdue)
 }
 
-// unitsInScope is the condition on units t that a dashboard of the actor covers: the units of
-// their scope, and those they manage.
+// unitsInScope is the condition that the units t are in the actor's scope (the units a 管理者
+// manages are among them).
 func unitsInScope(t string, actor isms.Actor, arg func(any) string) string {
 	if actor.AllUnits {
 		return "true"
 	}
-	return t + ".id = ANY(" + arg(slices.Concat([]int64{}, actor.UnitIDs, actor.ManagedUnitIDs)) + ")"
+	return t + ".id = ANY(" + arg(append([]int64{}, actor.UnitIDs...)) + ")"
 }

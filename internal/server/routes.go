@@ -43,6 +43,7 @@ func (h *handler) routes() http.Handler {
 		r.Group(func(r chi.Router) {
 			r.Use(h.requireSignIn, h.countPending, h.countNotifications, h.countIncidentQueue)
 			r.Get("/", h.homeShow)
+			r.Get("/dashboard", h.dashboardShow)
 			r.Get("/profile", h.profileShow)
 			r.Post("/profile/preferences", h.preferencesUpdate)
 			r.Get("/profile/password", h.passwordShow)
@@ -402,6 +403,13 @@ func (h *handler) routes() http.Handler {
 			r.Post("/social-accounts/{id}/opening/approve", h.socialAccountApproveOpening)
 			r.Post("/social-accounts/{id}/status", h.socialAccountStatus)
 			r.Post("/social-accounts/{id}/checks", h.socialAccountCheck)
+
+			// The security office's overview (対策状況の一覧): every unit's measures side by side, and
+			// as a workbook, for those who read every unit (403 for others).
+			r.With(h.requirePermission(isms.PermViewAllUnits)).Group(func(r chi.Router) {
+				r.Get("/dashboard/units", h.overviewShow)
+				r.Get("/dashboard/units.xlsx", h.overviewExport)
+			})
 
 			r.With(h.requirePermission(isms.PermViewAuditTrail)).Get("/audit", h.auditList)
 

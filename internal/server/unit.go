@@ -63,6 +63,10 @@ func (h *handler) unitShow(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, err)
 		return
 	}
+	if v.Measures, err = h.unitMeasuresSection(ctx, u); err != nil {
+		h.fail(w, r, err)
+		return
+	}
 	if v.Training, err = h.unitTrainingSection(ctx, u); err != nil {
 		h.fail(w, r, err)
 		return
