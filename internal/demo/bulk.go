@@ -50,10 +50,35 @@ type BulkSummary struct {
 	Personal      int            `json:"personal"`
 	Flagged       int            `json:"flagged"`
 	Seed          uint64         `json:"seed"`
+	// Registers is what the load added to the other registers: people, training, incidents and the rest.
+	Registers postgres.BulkTownResult `json:"registers"`
 
 	IndexesRebuilt       int           `json:"-"`
 	Took                 time.Duration `json:"-"`
 	Copy, Index, Analyze time.Duration `json:"-"`
+	TownTook             time.Duration `json:"-"`
+}
+
+// The town's other registers at the scale of a million assets (BulkScale), proportionally less
+// for a smaller load (never below the minimum): a town whose staff of about 4,000 keep a register
+// of that size reports about a thousand incidents a year, uses a few hundred external services and
+// has about a thousand transports, provisions and disposals waiting for a 管理者 at any time.
+const (
+	BulkScale          = 1_000_000
+	bulkPeople         = 4_000
+	bulkIncidents      = 5_000 // over five years
+	bulkServices       = 300
+	bulkRequests       = 1_000
+	bulkMinPeople      = 60
+	bulkMinIncidents   = 30
+	bulkMinServices    = 6
+	bulkMinRequests    = 6
+	bulkSeedPersonName = 1000 // the bulk's people are named from this index of personName on
+)
+
+// scaled is full at BulkScale assets, proportionally less for fewer, and at least least.
+func scaled(full, least, assets int) int {
+	return max(least, int(int64(full)*int64(assets)/BulkScale))
 }
 
 // Bulk loads a generated register into the demo town; an empty organisation gets the demo town
@@ -102,17 +127,20 @@ func Bulk(ctx context.Context, db *postgres.DB, opts BulkOptions) (BulkSummary, 
 	if err != nil {
 		return s, err
 	}
+	town := g.town(units, opts)
+	town.Done = func(r postgres.BulkTownResult) { s.Registers = r }
 	res, err := db.BulkLoadRegister(ctx, isms.SystemActor("seed"), postgres.BulkLoad{
 		Systems:   g.systemInputs(),
 		Contracts: g.contractInputs(), FiscalYearStart: g.fyStart,
 		Assets:  g.assets,
+		Town:    &town,
 		Summary: func() any { return s },
 	})
 	if err != nil {
 		return s, err
 	}
 	s.Systems, s.SystemsReused = res.Systems, res.SystemsReused
-	s.IndexesRebuilt, s.Copy, s.Index, s.Analyze = res.IndexesRebuilt, res.Copy, res.Index, res.Analyze
+	s.IndexesRebuilt, s.Copy, s.Index, s.Analyze, s.TownTook = res.IndexesRebuilt, res.Copy, res.Index, res.Analyze, res.TownTook
 	s.Took = time.Since(start)
 	return s, nil
 }
@@ -281,6 +309,87 @@ func (g *generator) systemInputs() []isms.SystemInput {
 		list = append(list, in)
 	}
 	return list
+}
+
+// town is the rest of the town beside the register: its people, posted to every open unit of the
+// scope (at least one each, the others by the unit's share of the register), and the sizes of
+// the other registers. The people are drawn from a generator of their own, so that the register
+// is the same with or without them.
+func (g *generator) town(units []isms.Unit, opts BulkOptions) postgres.BulkTown {
+	r := rand.New(rand.NewPCG(opts.Seed, 0x70e1))
+	weight := map[int64]int{}
+	for _, t := range g.targets {
+		weight[t.id] = t.weight
+	}
+	var open []isms.Unit
+	sum := 0
+	for _, u := range units {
+		if u.InScope && u.Contains(g.today) {
+			open = append(open, u)
+			sum += max(weight[u.ID], 1)
+		}
+	}
+	n := scaled(bulkPeople, bulkMinPeople, opts.Assets)
+	town := postgres.BulkTown{Today: g.today, Seed: opts.Seed,
+		Incidents: scaled(bulkIncidents, bulkMinIncidents, opts.Assets),
+		Services:  scaled(bulkServices, bulkMinServices, opts.Assets),
+		Requests:  scaled(bulkRequests, bulkMinRequests, opts.Assets)}
+	if len(open) == 0 {
+		return town
+	}
+	spare := max(n-len(open), 0)
+	half := g.fyStart.AddDate(0, 6, 0)
+	halfStart, halfEnd := g.fyStart, half.AddDate(0, 0, -1)
+	if !g.today.Before(half) {
+		halfStart, halfEnd = half, g.fyEnd
+	}
+	sinceStart := int(g.today.Sub(g.fyStart).Hours() / 24)
+	cum := 0
+	for _, u := range open {
+		// One each, the rest by the units' cumulative shares so that they add up to n exactly.
+		before := spare * cum / sum
+		cum += max(weight[u.ID], 1)
+		count := 1 + spare*cum/sum - before
+		for k := range count {
+			i := len(town.People)
+			surname, given := personName(bulkSeedPersonName + i)
+			p := postgres.BulkPerson{EmployeeNo: fmt.Sprintf("B%06d", i+1), Name: surname.kanji + " " + given.kanji,
+				Kana: surname.kana + " " + given.kana, UnitID: u.ID, Account: true,
+				Email: fmt.Sprintf("%s.%s%d@%s", given.roma, surname.roma, i+1, townDomain)}
+			switch x := r.Float64(); {
+			case x < 0.78 || k == 0: // the first of each unit is regular staff in service
+				// Regular staff joined over twenty years, about one in twelve this spring; one in a
+				// hundred left earlier this year.
+				p.Employment = isms.EmploymentRegular
+				p.From = g.fyStart.AddDate(-r.IntN(20), 0, 0)
+				if r.IntN(12) == 0 {
+					p.From = g.fyStart.AddDate(0, 0, r.IntN(sinceStart+1)/4)
+				}
+				if r.IntN(100) == 0 && sinceStart > 0 && p.From.Before(g.fyStart) && k > 0 {
+					to := g.fyStart.AddDate(0, 0, r.IntN(sinceStart))
+					p.To = &to
+				}
+			case x < 0.90:
+				p.Employment, p.From = isms.EmploymentFiscalYear, g.fyStart
+				to := g.fyEnd
+				p.To = &to
+			case x < 0.94:
+				p.Employment, p.From = isms.EmploymentTemporary, halfStart
+				to := halfEnd
+				p.To = &to
+			default:
+				p.Employment, p.From, p.Account = isms.EmploymentContractor, g.fyStart, false
+				to := g.fyEnd
+				p.To = &to
+				p.Email = fmt.Sprintf("%s.%s%d@%s", given.roma, surname.roma, i+1, vendorDomain)
+			}
+			if p.To != nil && p.To.Before(g.today) {
+				p.Account = false
+			}
+			town.People = append(town.People, p)
+		}
+	}
+	return town
 }
 
 // contractInputs are the contracts of every unit that registers assets with every vendor.

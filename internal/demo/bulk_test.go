@@ -217,8 +217,49 @@ func TestBulkLoadsARealisticRegister(t *testing.T) {
 		}
 		training += int64(len(events))
 	}
-	if want := before.events + int64(after.units+after.people+after.assignments) + training + 1; after.events != want {
+	// The people and roles of the other registers come without events of their own, like the assets.
+	_, bulkPeople, _, err := db.FindPeople(ctx, office, isms.PersonFilter{Query: "B0", Day: bulkDay, Limit: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	demoMade := after.units + after.people - bulkPeople + after.assignments - s.Registers.Assignments
+	if want := before.events + int64(demoMade) + training + 1; after.events != want {
 		t.Errorf("%d audit events, want the demo town's and one (%d)", after.events, want)
+	}
+	if recorded.Registers != s.Registers {
+		t.Errorf("recorded registers %+v, summary %+v", recorded.Registers, s.Registers)
+	}
+
+	// The other registers, in proportion to the load (their minimums at this size).
+	r := s.Registers
+	t.Logf("registers %+v", r)
+	if r.Kept || r.People < 60 || r.Accounts < r.People/2 || r.Attendances < r.People/2 || r.Sessions < 5 ||
+		r.Incidents != 30 || r.Services != 6 || r.Requests != 6 || r.Sheets < 20 || r.SheetsSubmitted < r.Sheets/2 ||
+		r.SheetsSubmitted == r.Sheets || r.Answers < r.Sheets*5 || r.Findings != 9 || r.Actions != 9 || r.LedgerConfirmations < 5 {
+		t.Errorf("registers %+v", r)
+	}
+	// Every open unit of the scope has someone posted to it.
+	var empty []string
+	for _, u := range units {
+		if !u.InScope || !u.Contains(isms.Day(bulkDay)) {
+			continue
+		}
+		if members, err := db.FindUnitMembers(ctx, u.ID, bulkDay); err != nil {
+			t.Fatal(err)
+		} else if len(members) == 0 {
+			empty = append(empty, u.Code)
+		}
+	}
+	if len(empty) > 0 {
+		t.Errorf("units without people: %v", empty)
+	}
+	// The year's training: about three in four of what is due is done, read as the dashboards do.
+	status, err := db.FindTrainingStatus(ctx, office, isms.FiscalYearOf(isms.Day(bulkDay)), 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if total := status.Total(); total.Required == 0 || total.Completed*100 < total.Required*55 || total.Completed*100 > total.Required*90 {
+		t.Errorf("training: %d of %d completed", total.Completed, total.Required)
 	}
 
 	// A second load adds to the register and keeps the systems.
@@ -226,7 +267,7 @@ func TestBulkLoadsARealisticRegister(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if again.DemoLoaded || again.Assets != 100 || again.Systems != 0 || again.SystemsReused != s.Systems {
+	if again.DemoLoaded || again.Assets != 100 || again.Systems != 0 || again.SystemsReused != s.Systems || !again.Registers.Kept {
 		t.Errorf("second load %+v", again)
 	}
 	if got := len(allAssets(t, db)); got != n+100 {

@@ -26,7 +26,11 @@ type BulkLoad struct {
 	// contract of the unit with it) for assets to name as their 委託先.
 	Contracts       []BulkContract
 	FiscalYearStart time.Time // the contracts run for this fiscal year
-	// Summary returns what the audit event records as the load's result, once every asset is written.
+	// Town, when set, adds the town's other registers beside the assets (see BulkTown), in the same
+	// transaction, after the assets.
+	Town *BulkTown
+	// Summary returns what the audit event records as the load's result, once every asset (and
+	// the town's registers) is written.
 	Summary func() any
 	// RebuildFrom is the size of a load from which indexes and foreign keys are made again after
 	// COPY rather than kept up row by row; 0 means 50,000.
@@ -44,7 +48,9 @@ type BulkResult struct {
 	Systems, SystemsReused int
 	Assets                 int64
 	IndexesRebuilt         int // secondary indexes and foreign keys dropped before COPY and made again after
+	Town                   BulkTownResult
 	Copy, Index, Analyze   time.Duration
+	TownTook               time.Duration // writing the town's registers
 }
 
 // bulkRebuildFrom is the size of a load from which the register's secondary indexes and foreign
@@ -129,6 +135,17 @@ func (db *DB) BulkLoadRegister(ctx context.Context, actor isms.Actor, load BulkL
 		res.IndexesRebuilt = len(rebuild)
 		res.Index = time.Since(start)
 
+		if load.Town != nil {
+			start = time.Now()
+			if res.Town, err = bulkTown(ctx, tx, *load.Town); err != nil {
+				return err
+			}
+			res.TownTook = time.Since(start)
+			if load.Town.Done != nil {
+				load.Town.Done(res.Town)
+			}
+		}
+
 		var summary any
 		if load.Summary != nil {
 			summary = load.Summary()
@@ -139,8 +156,12 @@ func (db *DB) BulkLoadRegister(ctx context.Context, actor isms.Actor, load BulkL
 		return res, wrap("bulk load", err)
 	}
 	start := time.Now()
-	for _, stmt := range []string{`VACUUM (ANALYZE) assets`, `VACUUM (ANALYZE) systems`} {
-		if _, err := db.pool.Exec(ctx, stmt); err != nil {
+	tables := []string{"assets", "systems"}
+	if load.Town != nil && !res.Town.Kept {
+		tables = append(tables, bulkTownTables...)
+	}
+	for _, table := range tables {
+		if _, err := db.pool.Exec(ctx, `VACUUM (ANALYZE) `+pgx.Identifier{table}.Sanitize()); err != nil {
 			return res, wrap("bulk load: analyse", err)
 		}
 	}
