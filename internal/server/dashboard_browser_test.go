@@ -17,11 +17,11 @@ import (
 )
 
 // The CISO opens the dashboard, sees where to act first, follows the heat map's worst cell to
-// the list behind it, opens the dashboard again and prints the dashboard: on A4 landscape, without the menus,
-// the heat map's states still in words.
+// the list behind it, opens the dashboard again and prints it: on A4 landscape, without the menus,
+// the heat map's states still in words; then prints 税務課's department page.
 func TestBrowserDashboard(t *testing.T) {
 	e := newEnv(t)
-	newDashTown(t, e)
+	w := newDashTown(t, e)
 	_, secret := e.createUser(t, "ciso", isms.RoleCISO, 0, true)
 	p := browsertest.NewPage(t)
 	e.browserSignIn(p, "ciso", testPassword, secret)
@@ -67,23 +67,33 @@ func TestBrowserDashboard(t *testing.T) {
 	if hidden != "none none block" {
 		t.Errorf("printed, the menu, the form and a cell's state are displayed %q, want none none block", hidden)
 	}
+	printsOnA4Landscape(t, p, "the dashboard", 3)
+
+	// The department page of 税務課 prints the same way, its measures with it.
+	p.Run("open 税務課's page", chromedp.Navigate(e.srv.URL+"/units/"+itoa(w.tax.ID)))
+	if got := p.Text("#unit-heat tbody"); !strings.Contains(got, "税務課") || !strings.Contains(got, "要対応") {
+		t.Errorf("税務課's measures: %s", got)
+	}
+	printsOnA4Landscape(t, p, "税務課's page", 4)
+}
+
+// printsOnA4Landscape prints the page as Chromium does for its print dialog and checks that
+// every page is A4 landscape (297 × 210 mm, 841.9 × 595.3 points), on no more than most pages.
+func printsOnA4Landscape(t *testing.T, p *browsertest.Page, what string, most int) {
+	t.Helper()
 	pdf, err := chromedp.Run(p.Ctx, chromedp.PrintToPDF(chromedp.PDFPreferCSSPageSize()))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !strings.HasPrefix(string(pdf), "%PDF") {
-		t.Fatal("printing made no PDF")
-	}
-	// A4 landscape is 297 × 210 mm, 841.9 × 595.3 points.
 	boxes := regexp.MustCompile(`/MediaBox \[0 0 ([0-9.]+) ([0-9.]+)\]`).FindAllStringSubmatch(string(pdf), -1)
-	if len(boxes) == 0 || len(boxes) > 3 {
-		t.Fatalf("the dashboard printed on %d pages", len(boxes))
+	if !strings.HasPrefix(string(pdf), "%PDF") || len(boxes) == 0 || len(boxes) > most {
+		t.Fatalf("%s printed on %d pages, want 1 to %d", what, len(boxes), most)
 	}
 	for _, b := range boxes {
 		w, _ := strconv.ParseFloat(b[1], 64)
 		h, _ := strconv.ParseFloat(b[2], 64)
 		if math.Abs(w-841.9) > 1 || math.Abs(h-595.3) > 1 {
-			t.Errorf("a page of %s × %s points, want A4 landscape", b[1], b[2])
+			t.Errorf("%s: a page of %s × %s points, want A4 landscape", what, b[1], b[2])
 		}
 	}
 }
